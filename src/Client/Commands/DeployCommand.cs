@@ -1,0 +1,68 @@
+using System.CommandLine;
+using EdgeCluster.Client.Connection;
+using EdgeCluster.Client.Output;
+using EdgeCluster.Grains.Interfaces.Deployments;
+using EdgeCluster.Grains.Interfaces.Models;
+using Spectre.Console;
+
+namespace EdgeCluster.Client.Commands;
+
+public static class DeployCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "An .onnx file, or a built-in model: resnet18, transformer, two-branch, unet" };
+        var name = new Option<string?>("--name") { Description = "Name to register and deploy under (default: the file name)" };
+        var stages = CommonOptions.Stages(3);
+        var devices = new Option<string?>("--devices") { Description = "Comma-separated device ids, stage 0 on the first (default: every device)" };
+        var gateway = CommonOptions.Gateway();
+        var clusterId = CommonOptions.ClusterId();
+        var json = CommonOptions.Json();
+        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, gateway, clusterId, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var (defaultName, content) = ModelSource.Load(result.GetValue(model)!);
+            await using var client = await FleetConnection.ConnectAsync(result.GetValue(gateway), result.GetValue(clusterId), null, cancellationToken);
+            var status = await RegisterAndDeployAsync(
+                client, result.GetValue(name) ?? defaultName, content, result.GetValue(stages), ParseDevices(result.GetValue(devices)), cancellationToken);
+            CatalogCommands.PrintRoute(status.Route!);
+            if (result.GetValue(json))
+            {
+                JsonLine.Write(new
+                {
+                    deployment = status.Name,
+                    model = status.Route!.Model,
+                    stages = status.Route.Stages.Length,
+                    devices = status.Route.Stages.Select(s => s.DeviceId),
+                    version = status.Route.Version,
+                });
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static string[] ParseDevices(string? value) =>
+        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Uploads (with a progress bar), registers and deploys; the deployment takes the model's name.</summary>
+    public static async Task<DeploymentStatus> RegisterAndDeployAsync(
+        EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken)
+    {
+        ModelInfo? info = null;
+        await AnsiConsole.Progress().StartAsync(async context =>
+        {
+            var upload = context.AddTask($"upload {Markup.Escape(name)} ({Tables.Bytes(content.LongLength)})", maxValue: content.LongLength);
+            info = await client.RegisterModelAsync(name, content, new Progress<long>(sent => upload.Value = sent), cancellationToken);
+            upload.Value = content.LongLength;
+        });
+
+        AnsiConsole.MarkupLineInterpolated($"registered [bold]{info!.Name}[/] sha256 {info.Sha256[..12]}, {info.NodeCount} nodes, opset {info.OpsetVersion}");
+        var status = await AnsiConsole.Status().StartAsync(
+            $"deploying {name} in {stages} stages",
+            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices)));
+        AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => s.DeviceId))}");
+        return status;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace EdgeCluster.Client.Connection;
+
+/// <summary>Where the cluster is: gateway endpoints of the silos to talk through, and the cluster's identity.</summary>
+public sealed record EdgeClusterClientOptions(IReadOnlyList<IPEndPoint> Gateways, string ClusterId, string ServiceId)
+{
+    public const string DefaultServiceId = "edgecluster";
+
+    /// <summary>Long calls such as a deployment (partitioning plus shipping every shard) wait this long.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public static IPEndPoint ParseEndpoint(string value) =>
+        IPEndPoint.TryParse(value, out var endpoint)
+            ? endpoint
+            : throw new EdgeClusterCliException($"'{value}' is not a HOST:PORT endpoint.");
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeCluster.Client.Fleet;
+
+/// <summary>One silo process that <c>fleet up</c> started.</summary>
+public sealed record FleetSilo(
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("pid")] int Pid,
+    [property: JsonPropertyName("gateway")] string Gateway,
+    [property: JsonPropertyName("http")] string Http,
+    [property: JsonPropertyName("silo_port")] int SiloPort,
+    [property: JsonPropertyName("log")] string Log);
+
+/// <summary>The local fleet as recorded on disk, so later commands find it and <c>fleet down</c> stops exactly these processes.</summary>
+public sealed record FleetState(
+    [property: JsonPropertyName("fleet_id")] string FleetId,
+    [property: JsonPropertyName("cluster_id")] string ClusterId,
+    [property: JsonPropertyName("service_id")] string ServiceId,
+    [property: JsonPropertyName("silos")] IReadOnlyList<FleetSilo> Silos)
+{
+    public const string FileName = "fleet.json";
+
+    public static string PathIn(string home) => System.IO.Path.Combine(home, FileName);
+
+    public static FleetState? TryRead(string home)
+    {
+        var path = PathIn(home);
+        return File.Exists(path) ? JsonSerializer.Deserialize<FleetState>(File.ReadAllText(path)) : null;
+    }
+
+    public void Write(string home)
+    {
+        Directory.CreateDirectory(home);
+        File.WriteAllText(PathIn(home), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static void Delete(string home) => File.Delete(PathIn(home));
+
+    public FleetSilo Silo(string device) =>
+        Silos.FirstOrDefault(s => s.Device == device)
+        ?? throw new EdgeClusterCliException($"Device '{device}' is not part of the local fleet (devices: {string.Join(", ", Silos.Select(s => s.Device))}).");
+}

@@ -1,0 +1,8 @@
+namespace EdgeCluster.Grains.Interfaces.Deployments;
+
+/// <summary>What to deploy: a registered model cut into <paramref name="Stages"/> stages over <paramref name="Devices"/> (empty: every device).</summary>
+[GenerateSerializer, Immutable, Alias("edgecluster.deployment-spec")]
+public sealed record DeploymentSpec(
+    [property: Id(0)] string Model,
+    [property: Id(1)] int Stages,
+    [property: Id(2)] string[] Devices);

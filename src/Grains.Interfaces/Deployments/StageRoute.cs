@@ -1,0 +1,19 @@
+namespace EdgeCluster.Grains.Interfaces.Deployments;
+
+/// <summary>
+/// One stage of a deployed pipeline. A stage's model consumes <paramref name="InputNames"/> from the
+/// tensors it receives and produces <paramref name="OutputNames"/>; what moves on to the next stage is
+/// <paramref name="ForwardNames"/> (for the last stage: the model's outputs).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("edgecluster.stage-route")]
+public sealed record StageRoute(
+    [property: Id(0)] int Index,
+    [property: Id(1)] string DeviceId,
+    [property: Id(2)] string ShardSha256,
+    [property: Id(3)] long ShardBytes,
+    [property: Id(4)] string[] InputNames,
+    [property: Id(5)] string[] OutputNames,
+    [property: Id(6)] string[] ForwardNames,
+    [property: Id(7)] int NodeCount,
+    [property: Id(8)] double FlopsShare,
+    [property: Id(9)] long WeightBytes);

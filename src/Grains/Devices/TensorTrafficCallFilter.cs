@@ -1,0 +1,37 @@
+using EdgeCluster.Grains.Interfaces.Inference;
+
+namespace EdgeCluster.Grains.Devices;
+
+/// <summary>
+/// Counts the tensor bytes that arrive at this silo inside inference calls, before any grain code
+/// runs, so locality is measured where the bytes land rather than reported by the sender.
+/// </summary>
+public sealed class TensorTrafficCallFilter(TensorTrafficLedger ledger) : IIncomingGrainCallFilter
+{
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        var request = context.Request;
+        for (var i = 0; i < request.GetArgumentCount(); i++)
+        {
+            switch (request.GetArgument(i))
+            {
+                case InferenceRequest inference:
+                    foreach (var tensor in inference.Inputs)
+                    {
+                        ledger.Record(inference.RequestId, tensor.Name, tensor.ByteCount);
+                    }
+
+                    break;
+                case StageRequest stage:
+                    foreach (var tensor in stage.Tensors)
+                    {
+                        ledger.Record(stage.RequestId, tensor.Name, tensor.ByteCount);
+                    }
+
+                    break;
+            }
+        }
+
+        return context.Invoke();
+    }
+}

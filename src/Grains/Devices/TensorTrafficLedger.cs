@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace EdgeCluster.Grains.Devices;
+
+/// <summary>Per request, the tensor bytes this silo received, by tensor name; keeps the most recent requests only.</summary>
+public sealed class TensorTrafficLedger
+{
+    private const int RequestsKept = 20_000;
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> _byRequest = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+
+    public void Record(string requestId, string tensorName, long bytes)
+    {
+        var tensors = _byRequest.GetOrAdd(requestId, id =>
+        {
+            _order.Enqueue(id);
+            return new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        });
+        tensors.AddOrUpdate(tensorName, bytes, (_, sum) => sum + bytes);
+        while (_order.Count > RequestsKept && _order.TryDequeue(out var oldest))
+        {
+            _byRequest.TryRemove(oldest, out _);
+        }
+    }
+
+    public IReadOnlyDictionary<string, long> Received(string requestId) =>
+        _byRequest.TryGetValue(requestId, out var tensors)
+            ? new Dictionary<string, long>(tensors, StringComparer.Ordinal)
+            : new Dictionary<string, long>(StringComparer.Ordinal);
+}

@@ -1,0 +1,28 @@
+using EdgeCluster.Grains.Devices;
+using EdgeCluster.Grains.Placement;
+using EdgeCluster.Grains.Storage;
+using EdgeCluster.Onnx.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeCluster.Grains.Hosting;
+
+public static class EdgeClusterSiloBuilderExtensions
+{
+    /// <summary>Everything a silo needs to act as an EdgeCluster device: placement, model store, traffic ledger, registration.</summary>
+    public static ISiloBuilder AddEdgeClusterGrains(this ISiloBuilder silo)
+    {
+        // One process-wide ONNX Runtime thread pool: per-session pools spin after Run and starve the other stages.
+        OnnxRuntimeEnvironment.EnsureInitialized();
+
+        var services = silo.Services;
+        services.AddOptions<DeviceOptions>().BindConfiguration(DeviceOptions.Section);
+        services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        services.AddSingleton<LocalModelStore>();
+        services.AddSingleton<TensorTrafficLedger>();
+        services.AddSingleton<DeviceRegistration>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceRegistration>());
+        silo.AddIncomingGrainCallFilter<TensorTrafficCallFilter>();
+        silo.Services.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
+        return silo;
+    }
+}

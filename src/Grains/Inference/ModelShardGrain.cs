@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Errors;
+using EdgeCluster.Grains.Interfaces.Inference;
+using EdgeCluster.Grains.Interfaces.Models;
+using EdgeCluster.Grains.Interfaces.Tensors;
+using EdgeCluster.Grains.Placement;
+using EdgeCluster.Grains.Storage;
+using EdgeCluster.Onnx;
+using EdgeCluster.Onnx.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeCluster.Grains.Inference;
+
+/// <summary>
+/// Holds one shard's session on its device. Reentrant: ONNX Runtime's Run is thread-safe, so
+/// concurrent requests share the one session instead of queueing behind each other.
+/// </summary>
+[DevicePlacement, Reentrant, CollectionAgeLimit(Minutes = 60)]
+public sealed partial class ModelShardGrain(LocalModelStore store, ILocalSiloDetails silo, ILogger<ModelShardGrain> logger)
+    : Grain, IModelShardGrain
+{
+    private Task<(ShardSession Session, ShardLoadInfo Info)>? _loading;
+
+    private string Sha256 => this.GetPrimaryKeyString()[(silo.Name.Length + 1)..];
+
+    public async Task<ShardLoadInfo> EnsureLoadedAsync() => (await LoadOnceAsync()).Info;
+
+    public async Task<ShardRunResult> RunAsync(TensorPayload[] inputs, string[] outputNames)
+    {
+        var (session, _) = await LoadOnceAsync();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var outputs = session.Run(inputs.Select(t => t.ToNamedTensor()).ToArray(), outputNames);
+            return new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), watch.Elapsed.TotalMilliseconds);
+        }
+        catch (InvalidInputException exception)
+        {
+            throw EdgeClusterException.InvalidArgument(exception.Message);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_loading is { IsCompletedSuccessfully: true })
+        {
+            _loading.Result.Session.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task<(ShardSession Session, ShardLoadInfo Info)> LoadOnceAsync()
+    {
+        if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
+        {
+            _loading = LoadAsync();
+        }
+
+        return _loading;
+    }
+
+    private async Task<(ShardSession, ShardLoadInfo)> LoadAsync()
+    {
+        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("shard.load");
+        activity?.SetTag("edgecluster.device", silo.Name);
+        activity?.SetTag("edgecluster.shard", Sha256);
+        var watch = Stopwatch.StartNew();
+        var content = await store.TryReadAsync(Sha256);
+        var fetched = content is null;
+        if (content is null)
+        {
+            content = await ModelBlobTransfer.DownloadAsync(GrainFactory, Sha256);
+            await store.WriteAsync(Sha256, content);
+        }
+
+        ShardSession session;
+        try
+        {
+            session = await Task.Run(() => new ShardSession(content));
+        }
+        catch (InvalidModelException exception)
+        {
+            throw new EdgeClusterException(EdgeClusterErrorKind.InvalidModel, $"Shard {Sha256} on {silo.Name}: {exception.Message}");
+        }
+
+        var info = new ShardLoadInfo(silo.Name, Sha256, content.LongLength, fetched, watch.Elapsed.TotalMilliseconds);
+        PipelineMetrics.ShardLoadTime.Record(info.LoadMilliseconds, new KeyValuePair<string, object?>("device", silo.Name));
+        LogLoaded(logger, Sha256, silo.Name, content.LongLength, info.LoadMilliseconds);
+        return (session, info);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Sha256} loaded on {DeviceId}: {Bytes} bytes in {Milliseconds:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string sha256, string deviceId, long bytes, double milliseconds);
+}

@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using EdgeCluster.Onnx.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace EdgeCluster.Onnx.Runtime;
+
+/// <summary>
+/// One ONNX Runtime session over in-memory model bytes, running on the process-wide thread pool.
+/// <see cref="Run"/> is thread-safe; concurrent calls share the session. Do not dispose while runs are in flight.
+/// </summary>
+public sealed class ShardSession : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly HashSet<string> outputNameSet;
+
+    /// <summary>Loads a session from ONNX model bytes; throws <see cref="InvalidModelException"/> if they cannot be loaded.</summary>
+    public ShardSession(byte[] model, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Length == 0)
+        {
+            throw new InvalidModelException("The ONNX model could not be loaded: the model bytes are empty.");
+        }
+
+        using var options = OnnxRuntimeEnvironment.CreateSessionOptions(level);
+        try
+        {
+            session = new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidModelException($"The ONNX model could not be loaded: {e.Message}", e);
+        }
+
+        try
+        {
+            Inputs = TensorSpecs.FromMetadata(session.InputNames, session.InputMetadata);
+            Outputs = TensorSpecs.FromMetadata(session.OutputNames, session.OutputMetadata);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        outputNameSet = new HashSet<string>(session.OutputNames, StringComparer.Ordinal);
+    }
+
+    /// <summary>Declared graph inputs, in model order.</summary>
+    public IReadOnlyList<TensorSpec> Inputs { get; }
+
+    /// <summary>Declared graph outputs, in model order.</summary>
+    public IReadOnlyList<TensorSpec> Outputs { get; }
+
+    /// <summary>Loads a session from an ONNX file.</summary>
+    public static ShardSession FromFile(string path, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new ShardSession(File.ReadAllBytes(path), level);
+    }
+
+    /// <summary>
+    /// Runs the model. Every declared input must be given exactly once; input bytes are pinned, not copied.
+    /// Returns the requested outputs (all, in model order, when <paramref name="outputNames"/> is null) as fresh tensors.
+    /// </summary>
+    public IReadOnlyList<NamedTensor> Run(IReadOnlyList<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null)
+    {
+        var ordered = InputValidator.Validate(Inputs, inputs);
+        var requested = outputNames ?? session.OutputNames;
+        foreach (var name in requested)
+        {
+            if (!outputNameSet.Contains(name))
+            {
+                throw new ArgumentException(
+                    $"Output '{name}' is not an output of the model; it has {string.Join(", ", Outputs)}.", nameof(outputNames));
+            }
+        }
+
+        var handles = new GCHandle[ordered.Length];
+        var values = new OrtValue[ordered.Length];
+        var created = 0;
+        try
+        {
+            var names = new string[ordered.Length];
+            for (; created < ordered.Length; created++)
+            {
+                var tensor = ordered[created];
+                names[created] = tensor.Name;
+                values[created] = Wrap(tensor, out handles[created]);
+            }
+
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, names, values, requested);
+            var outputs = new NamedTensor[requested.Count];
+            var index = 0;
+            foreach (var result in results)
+            {
+                outputs[index] = Copy(requested[index], result);
+                index++;
+            }
+
+            return outputs;
+        }
+        finally
+        {
+            for (var i = 0; i < created; i++)
+            {
+                values[i].Dispose();
+                handles[i].Free();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => session.Dispose();
+
+    // Pinning the byte[] and handing ORT the raw pointer is zero-copy for every fixed-size element type,
+    // which CreateTensorValueFromMemory<T> cannot do without a typed array.
+    private static OrtValue Wrap(NamedTensor tensor, out GCHandle handle)
+    {
+        handle = GCHandle.Alloc(tensor.Data, GCHandleType.Pinned);
+        try
+        {
+            return OrtValue.CreateTensorValueWithData(
+                OrtMemoryInfo.DefaultInstance, tensor.ElementType, tensor.Shape, handle.AddrOfPinnedObject(), tensor.Data.LongLength);
+        }
+        catch
+        {
+            handle.Free();
+            throw;
+        }
+    }
+
+    private static NamedTensor Copy(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        var type = info.ElementDataType;
+        if (type == TensorElementType.String)
+        {
+            throw new NotSupportedException($"Output '{name}' is a string tensor; string tensors are not supported.");
+        }
+
+        var bytes = value.GetTensorMutableRawData().ToArray();
+        return new NamedTensor(name, type, info.Shape, bytes);
+    }
+}

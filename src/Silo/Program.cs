@@ -1,0 +1,3 @@
+using EdgeCluster.Silo;
+
+await SiloApplication.Create(args).RunAsync();
