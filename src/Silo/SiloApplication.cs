@@ -1,4 +1,6 @@
 using EdgeCluster.Grains.Hosting;
+using EdgeCluster.Silo.Protocol;
+using EdgeCluster.Silo.Telemetry;
 using Orleans.Configuration;
 
 namespace EdgeCluster.Silo;
@@ -15,6 +17,8 @@ public static class SiloApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var deviceId = builder.Configuration[$"{DeviceOptions.Section}:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
 
+        builder.AddEdgeClusterTelemetry();
+        builder.AddInferenceProtocol();
         builder.UseOrleans(silo =>
         {
             // Embedded default: a fleet of silo processes on this machine with no database.
@@ -31,6 +35,8 @@ public static class SiloApplication
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapTelemetryEndpoints();
+        app.MapInferenceProtocol();
         return app;
     }
 }

@@ -27,6 +27,12 @@ public static class CliApplication
     public static async Task<int> RunAsync(string[] args)
     {
         OnnxRuntimeEnvironment.EnsureInitialized();
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI capture output: keep tables on one line per row instead of wrapping at 80 columns.
+            AnsiConsole.Profile.Width = 200;
+        }
+
         try
         {
             return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

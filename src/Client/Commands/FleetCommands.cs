@@ -24,16 +24,17 @@ public static class FleetCommands
             ["pid"] = s.Pid,
             ["gateway"] = s.Gateway,
             ["http"] = s.Http,
+            ["grpc"] = s.Grpc,
         }).ToArray(),
     };
 
     public static void Print(FleetState state)
     {
-        var table = new Table().AddColumns("device", "pid", "alive", "gateway", "http", "log");
+        var table = new Table().AddColumns("device", "pid", "alive", "gateway", "http", "grpc", "log");
         foreach (var silo in state.Silos)
         {
             table.AddRow(silo.Device, silo.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ProcessSignals.IsAlive(silo.Pid) ? "yes" : "no", silo.Gateway, silo.Http, Markup.Escape(silo.Log));
+                ProcessSignals.IsAlive(silo.Pid) ? "yes" : "no", silo.Gateway, silo.Http, silo.Grpc, Markup.Escape(silo.Log));
         }
 
         AnsiConsole.Write(table);

@@ -58,6 +58,7 @@ public static class InferCommand
                     ["outputs"] = outputs.Select(o => new { name = o.Name, shape = o.Shape, leading = LeadingValues(o) }).ToArray(),
                     ["hops"] = inference.Hops.Select(Tables.HopJson).ToArray(),
                     ["raw_input_bytes_off_device"] = offDevice,
+                    ["trace_id"] = inference.TraceId ?? "",
                 });
             }
 

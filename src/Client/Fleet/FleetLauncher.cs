@@ -9,6 +9,8 @@ public sealed class FleetLauncher(string home)
 {
     public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(120);
 
+    private const int PortsPerSilo = 4;
+
     public string Home { get; } = home;
 
     public async Task<FleetState> UpAsync(int silos, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -24,9 +26,9 @@ public sealed class FleetLauncher(string home)
         }
 
         var fleetId = Guid.NewGuid().ToString("N")[..12];
-        var ports = FreePorts.Take(silos * 3);
+        var ports = FreePorts.Take(silos * PortsPerSilo);
         var plans = Enumerable.Range(0, silos)
-            .Select(i => new SiloPlan($"device-{i + 1}", ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2]))
+            .Select(i => new SiloPlan($"device-{i + 1}", ports[PortsPerSilo * i], ports[(PortsPerSilo * i) + 1], ports[(PortsPerSilo * i) + 2], ports[(PortsPerSilo * i) + 3]))
             .ToArray();
         var state = new FleetState(fleetId, $"edgecluster-{fleetId}", EdgeClusterClientOptions.DefaultServiceId, []);
         var started = new List<FleetSilo>();
@@ -139,10 +141,16 @@ public sealed class FleetLauncher(string home)
         environment["EdgeCluster__Device__Id"] = plan.Device;
         environment["EdgeCluster__Device__HttpEndpoint"] = plan.Http;
         environment["EdgeCluster__ModelStore__Path"] = Path.Combine(Home, "models", plan.Device);
-        environment["ASPNETCORE_URLS"] = plan.Http;
+        environment["EdgeCluster__Device__GrpcEndpoint"] = plan.Grpc;
+        environment["Kestrel__Endpoints__Http__Url"] = plan.Http;
+        environment["Kestrel__Endpoints__Http__Protocols"] = "Http1";
+        environment["Kestrel__Endpoints__Grpc__Url"] = "http://" + plan.Grpc;
+
+        // Cleartext gRPC needs HTTP/2 with prior knowledge, which cannot share a port with HTTP/1.1.
+        environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
 
         using var process = Process.Start(start) ?? throw new EdgeClusterCliException($"Could not start the silo process for {plan.Device}.");
-        return new FleetSilo(plan.Device, process.Id, $"127.0.0.1:{plan.GatewayPort}", plan.Http, plan.SiloPort, log);
+        return new FleetSilo(plan.Device, process.Id, $"127.0.0.1:{plan.GatewayPort}", plan.Http, plan.SiloPort, log, plan.Grpc);
     }
 
     private static async Task WaitForHttpAsync(SiloPlan plan, FleetSilo silo, CancellationToken cancellationToken)
@@ -213,8 +221,10 @@ public sealed class FleetLauncher(string home)
     private static string Tail(string path) =>
         File.Exists(path) ? string.Join(Environment.NewLine, File.ReadLines(path).TakeLast(15)) : "(no log)";
 
-    private sealed record SiloPlan(string Device, int SiloPort, int GatewayPort, int HttpPort)
+    private sealed record SiloPlan(string Device, int SiloPort, int GatewayPort, int HttpPort, int GrpcPort)
     {
         public string Http => $"http://127.0.0.1:{HttpPort}";
+
+        public string Grpc => $"127.0.0.1:{GrpcPort}";
     }
 }

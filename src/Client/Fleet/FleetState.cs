@@ -10,7 +10,8 @@ public sealed record FleetSilo(
     [property: JsonPropertyName("gateway")] string Gateway,
     [property: JsonPropertyName("http")] string Http,
     [property: JsonPropertyName("silo_port")] int SiloPort,
-    [property: JsonPropertyName("log")] string Log);
+    [property: JsonPropertyName("log")] string Log,
+    [property: JsonPropertyName("grpc")] string Grpc);
 
 /// <summary>The local fleet as recorded on disk, so later commands find it and <c>fleet down</c> stops exactly these processes.</summary>
 public sealed record FleetState(

@@ -12,4 +12,5 @@ public sealed record DeviceInfo(
     [property: Id(6)] int Cores,
     [property: Id(7)] long MemoryBytes,
     [property: Id(8)] double RelativeSpeed,
-    [property: Id(9)] DateTimeOffset JoinedAt);
+    [property: Id(9)] DateTimeOffset JoinedAt,
+    [property: Id(10)] string? Grpc);

@@ -2,9 +2,13 @@ using EdgeCluster.Grains.Interfaces.Tensors;
 
 namespace EdgeCluster.Grains.Interfaces.Inference;
 
-/// <summary>The final outputs and, in stage order, every hop the request took.</summary>
+/// <summary>The final outputs, every hop the request took in stage order, and the W3C trace id it was traced under.</summary>
 [GenerateSerializer, Immutable, Alias("edgecluster.inference-result")]
 public sealed record InferenceResult(
     [property: Id(0)] string RequestId,
     [property: Id(1)] TensorPayload[] Outputs,
-    [property: Id(2)] StageHop[] Hops);
+    [property: Id(2)] StageHop[] Hops)
+{
+    [Id(3)]
+    public string? TraceId { get; init; }
+}

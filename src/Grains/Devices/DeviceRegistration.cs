@@ -30,7 +30,8 @@ public sealed partial class DeviceRegistration(
             device.Cores > 0 ? device.Cores : Environment.ProcessorCount,
             memory,
             speed,
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            device.GrpcEndpoint);
     }
 
     private async Task RegisterAsync(CancellationToken cancellationToken)

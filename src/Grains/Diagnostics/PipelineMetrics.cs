@@ -18,6 +18,9 @@ public static class PipelineMetrics
     public static readonly Counter<long> Failures = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
         "edgecluster.request.failures", "{request}", "Requests that failed, by reason");
 
+    public static readonly Counter<long> Retries = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
+        "edgecluster.request.retries", "{retry}", "Stage calls retried after a device failed");
+
     public static readonly Histogram<double> RequestDuration = EdgeClusterDiagnostics.Meter.CreateHistogram<double>(
         "edgecluster.request.duration", "ms", "End-to-end time of a request, measured at its origin device");
 

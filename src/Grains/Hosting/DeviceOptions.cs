@@ -21,4 +21,7 @@ public sealed class DeviceOptions
 
     /// <summary>This silo's HTTP endpoint as clients should reach it, advertised in the device registry.</summary>
     public string? HttpEndpoint { get; set; }
+
+    /// <summary>This silo's gRPC (Open Inference Protocol) endpoint as HOST:PORT, advertised in the device registry.</summary>
+    public string? GrpcEndpoint { get; set; }
 }

@@ -42,7 +42,7 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
             var result = await RunAsync(new StageRequest(
                 request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames));
             PipelineMetrics.RequestDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("model", route.Model));
-            return result;
+            return result with { TraceId = Activity.Current?.TraceId.ToHexString() };
         }
         catch (EdgeClusterException exception)
         {
