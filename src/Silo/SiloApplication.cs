@@ -1,4 +1,6 @@
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Hosting;
+using EdgeCluster.Silo.Clustering;
 using EdgeCluster.Silo.Protocol;
 using EdgeCluster.Silo.Telemetry;
 using Orleans.Configuration;
@@ -17,16 +19,14 @@ public static class SiloApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var deviceId = builder.Configuration[$"{DeviceOptions.Section}:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
 
+        // A SIGTERM drains the device's stage work before the silo leaves (GracefulDrain.MaxDrain) within this.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = GracefulDrain.MaxDrain + TimeSpan.FromSeconds(25));
         builder.AddEdgeClusterTelemetry();
         builder.AddInferenceProtocol();
         builder.UseOrleans(silo =>
         {
-            // Embedded default: a fleet of silo processes on this machine with no database.
-            if (string.IsNullOrEmpty(builder.Configuration["Orleans:Clustering:ProviderType"]))
-            {
-                silo.UseLocalhostClustering();
-            }
-
+            // Localhost clustering unless Orleans:Clustering names a provider (AdoNet: PostgreSQL); fleet storage to match.
+            silo.AddFleetClustering(builder.Configuration);
             silo.Configure<SiloOptions>(options => options.SiloName = deviceId);
             silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
             silo.AddActivityPropagation();

@@ -21,6 +21,12 @@ public static class CliApplication
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(DrillCommand.Create());
+        root.Subcommands.Add(RebalanceCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
         return root;
     }
 

@@ -3,6 +3,7 @@ using EdgeCluster.Client.Connection;
 using EdgeCluster.Client.Output;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Models;
+using EdgeCluster.Grains.Interfaces.Tensors;
 using Spectre.Console;
 
 namespace EdgeCluster.Client.Commands;
@@ -14,17 +15,19 @@ public static class DeployCommand
         var model = new Argument<string>("model") { Description = "An .onnx file, or a built-in model: resnet18, transformer, two-branch, unet" };
         var name = new Option<string?>("--name") { Description = "Name to register and deploy under (default: the file name)" };
         var stages = CommonOptions.Stages(3);
+        var codec = new Option<string>("--codec") { Description = "Codec for activations between stages: none, fp16 or int8", DefaultValueFactory = _ => "none" };
         var devices = new Option<string?>("--devices") { Description = "Comma-separated device ids, stage 0 on the first (default: every device)" };
         var gateway = CommonOptions.Gateway();
         var clusterId = CommonOptions.ClusterId();
         var json = CommonOptions.Json();
-        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, gateway, clusterId, json };
+        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, codec, gateway, clusterId, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var (defaultName, content) = ModelSource.Load(result.GetValue(model)!);
             await using var client = await FleetConnection.ConnectAsync(result.GetValue(gateway), result.GetValue(clusterId), null, cancellationToken);
             var status = await RegisterAndDeployAsync(
-                client, result.GetValue(name) ?? defaultName, content, result.GetValue(stages), ParseDevices(result.GetValue(devices)), cancellationToken);
+                client, result.GetValue(name) ?? defaultName, content, result.GetValue(stages), ParseDevices(result.GetValue(devices)), cancellationToken,
+                ParseCodec(result.GetValue(codec)!));
             CatalogCommands.PrintRoute(status.Route!);
             if (result.GetValue(json))
             {
@@ -43,12 +46,22 @@ public static class DeployCommand
         return command;
     }
 
+    /// <summary>Parses <c>--codec</c>: none, fp16 or int8.</summary>
+    public static TensorEncoding ParseCodec(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "none" => TensorEncoding.None,
+        "fp16" => TensorEncoding.Float16,
+        "int8" => TensorEncoding.Int8,
+        _ => throw new EdgeClusterCliException($"--codec '{value}' is not none, fp16 or int8."),
+    };
+
     public static string[] ParseDevices(string? value) =>
         value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     /// <summary>Uploads (with a progress bar), registers and deploys; the deployment takes the model's name.</summary>
     public static async Task<DeploymentStatus> RegisterAndDeployAsync(
-        EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken)
+        EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken,
+        TensorEncoding codec = TensorEncoding.None)
     {
         ModelInfo? info = null;
         await AnsiConsole.Progress().StartAsync(async context =>
@@ -61,7 +74,7 @@ public static class DeployCommand
         AnsiConsole.MarkupLineInterpolated($"registered [bold]{info!.Name}[/] sha256 {info.Sha256[..12]}, {info.NodeCount} nodes, opset {info.OpsetVersion}");
         var status = await AnsiConsole.Status().StartAsync(
             $"deploying {name} in {stages} stages",
-            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices)));
+            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec }));
         AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => s.DeviceId))}");
         return status;
     }

@@ -1,3 +1,4 @@
+using EdgeCluster.Client.Telemetry;
 using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Devices;
@@ -28,9 +29,22 @@ public sealed class EdgeClusterClient : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(level => level >= LogLevel.Error);
+        builder.AddEdgeClusterClientTelemetry();
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering([.. options.Gateways]);
+            if (options.ClusteringConnectionString is { } database)
+            {
+                // Gateways from the PostgreSQL membership table: the client follows the fleet as devices come and go.
+                client.UseAdoNetClustering(adoNet =>
+                {
+                    adoNet.Invariant = "Npgsql";
+                    adoNet.ConnectionString = database;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering([.. options.Gateways]);
+            }
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;
@@ -79,7 +93,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
             originDevice,
             inputs.Select(t => t.ToPayload()).ToArray(),
             outputNames?.ToArray() ?? []);
-        return Grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(originDevice, deployment, 0)).InferAsync(request);
+        return InferenceCall.InvokeAsync(Grains, request);
     }
 
     /// <summary>Bytes of the named tensors that devices other than <paramref name="originDevice"/> received for a request, as each device counted them.</summary>

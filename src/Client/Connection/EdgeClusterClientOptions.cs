@@ -10,6 +10,9 @@ public sealed record EdgeClusterClientOptions(IReadOnlyList<IPEndPoint> Gateways
     /// <summary>Long calls such as a deployment (partitioning plus shipping every shard) wait this long.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>PostgreSQL connection string of a fleet on ADO.NET clustering: gateways come from its membership table instead of <see cref="Gateways"/>.</summary>
+    public string? ClusteringConnectionString { get; init; }
+
     public static IPEndPoint ParseEndpoint(string value) =>
         IPEndPoint.TryParse(value, out var endpoint)
             ? endpoint

@@ -11,7 +11,20 @@ public sealed record FleetSilo(
     [property: JsonPropertyName("http")] string Http,
     [property: JsonPropertyName("silo_port")] int SiloPort,
     [property: JsonPropertyName("log")] string Log,
-    [property: JsonPropertyName("grpc")] string Grpc);
+    [property: JsonPropertyName("grpc")] string Grpc)
+{
+    /// <summary>The device's network namespace when the fleet runs on a rig.</summary>
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; init; }
+
+    /// <summary>True when <see cref="Pid"/> is a supervisor that restarts the silo process whenever it exits.</summary>
+    [JsonPropertyName("supervised")]
+    public bool Supervised { get; init; }
+
+    /// <summary>The advertised address of the device (127.0.0.1 on loopback fleets).</summary>
+    [JsonPropertyName("address")]
+    public string? Address { get; init; }
+}
 
 /// <summary>The local fleet as recorded on disk, so later commands find it and <c>fleet down</c> stops exactly these processes.</summary>
 public sealed record FleetState(
@@ -21,6 +34,10 @@ public sealed record FleetState(
     [property: JsonPropertyName("silos")] IReadOnlyList<FleetSilo> Silos)
 {
     public const string FileName = "fleet.json";
+
+    /// <summary>The PostgreSQL connection string of an ADO.NET-clustered fleet; null for development clustering.</summary>
+    [JsonPropertyName("database")]
+    public string? Database { get; init; }
 
     public static string PathIn(string home) => System.IO.Path.Combine(home, FileName);
 

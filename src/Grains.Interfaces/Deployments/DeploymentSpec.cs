@@ -5,4 +5,9 @@ namespace EdgeCluster.Grains.Interfaces.Deployments;
 public sealed record DeploymentSpec(
     [property: Id(0)] string Model,
     [property: Id(1)] int Stages,
-    [property: Id(2)] string[] Devices);
+    [property: Id(2)] string[] Devices)
+{
+    /// <summary>Codec for the float activations on every link between stages; None sends them as they are.</summary>
+    [Id(3)]
+    public Tensors.TensorEncoding Codec { get; init; }
+}

@@ -15,4 +15,26 @@ public interface IDeploymentGrain : IGrainWithStringKey
     /// <summary>The route of a ready deployment; fails with NotFound when there is none.</summary>
     [Alias("route")]
     Task<DeploymentRoute> GetRouteAsync();
+
+    /// <summary>
+    /// The route published as <paramref name="version"/>, kept after newer versions appear so that requests
+    /// already under way finish on the layout they started with; NotFound once it has been dropped.
+    /// </summary>
+    [Alias("route-version")]
+    Task<DeploymentRoute> GetRouteVersionAsync(int version);
+
+    /// <summary>
+    /// Called when <paramref name="unreachableDevice"/> did not answer for a stage: if that device has left the
+    /// cluster, its stages move to surviving devices (or the model is re-planned). Returns the newest route.
+    /// </summary>
+    [Alias("repair")]
+    Task<DeploymentRoute> RepairAsync(string unreachableDevice);
+
+    /// <summary>Moves every stage off <paramref name="deviceId"/>, which is about to leave; returns the newest route.</summary>
+    [Alias("evacuate")]
+    Task<DeploymentRoute> EvacuateAsync(string deviceId);
+
+    /// <summary>Re-plans the deployment over the devices in the fleet now; requests under way finish on the old route.</summary>
+    [Alias("rebalance")]
+    Task<DeploymentStatus> RebalanceAsync();
 }

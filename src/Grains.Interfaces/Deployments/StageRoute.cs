@@ -16,4 +16,9 @@ public sealed record StageRoute(
     [property: Id(6)] string[] ForwardNames,
     [property: Id(7)] int NodeCount,
     [property: Id(8)] double FlopsShare,
-    [property: Id(9)] long WeightBytes);
+    [property: Id(9)] long WeightBytes)
+{
+    /// <summary>Codec for the float tensors this stage forwards to the next one (None on the last stage).</summary>
+    [Id(10)]
+    public Tensors.TensorEncoding Codec { get; init; }
+}

@@ -11,4 +11,8 @@ public sealed record InferenceResult(
 {
     [Id(3)]
     public string? TraceId { get; init; }
+
+    /// <summary>How often a stage call of this request was repeated after a device failed or left (0: none).</summary>
+    [Id(4)]
+    public int Retries { get; init; }
 }

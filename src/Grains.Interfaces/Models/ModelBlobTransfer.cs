@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
+using EdgeCluster.Grains.Interfaces.Diagnostics;
 
 namespace EdgeCluster.Grains.Interfaces.Models;
 
@@ -12,9 +14,11 @@ public static class ModelBlobTransfer
         IGrainFactory grains, ReadOnlyMemory<byte> content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         var sha = Sha256Hex(content.Span);
+        using var activity = StartTransfer("model.upload", sha, content.Length);
         var blob = grains.GetGrain<IModelBlobGrain>(sha);
         if (await blob.IsCompleteAsync())
         {
+            activity?.SetTag("edgecluster.already_stored", true);
             progress?.Report(content.Length);
             return sha;
         }
@@ -34,8 +38,10 @@ public static class ModelBlobTransfer
     /// <summary>Reads the whole verified blob <paramref name="sha256"/>.</summary>
     public static async Task<byte[]> DownloadAsync(IGrainFactory grains, string sha256, CancellationToken cancellationToken = default)
     {
+        using var activity = StartTransfer("model.download", sha256, null);
         var blob = grains.GetGrain<IModelBlobGrain>(sha256);
         var length = await blob.GetLengthAsync();
+        activity?.SetTag("edgecluster.bytes", length);
         var content = new byte[length];
         for (long offset = 0; offset < length; offset += ModelTransfer.ChunkBytes)
         {
@@ -46,9 +52,19 @@ public static class ModelBlobTransfer
 
         if (Sha256Hex(content) != sha256)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "content hash mismatch");
             throw new InvalidDataException($"Model blob {sha256} arrived corrupted: its content hashes differently.");
         }
 
         return content;
+    }
+
+    private static Activity? StartTransfer(string name, string sha256, long? bytes)
+    {
+        var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity(name);
+        activity?.SetTag("edgecluster.blob", sha256);
+        activity?.SetTag("edgecluster.bytes", bytes);
+        activity?.SetTag("edgecluster.chunk_bytes", ModelTransfer.ChunkBytes);
+        return activity;
     }
 }

@@ -11,6 +11,19 @@ public sealed record TensorPayload(
     [property: Id(2)] long[] Shape,
     [property: Id(3)] byte[] Data)
 {
+    /// <summary>How <see cref="Data"/> is encoded; <see cref="DataType"/> and <see cref="Shape"/> describe the decoded tensor.</summary>
+    [Id(4)]
+    public TensorEncoding Encoding { get; init; }
+
+    /// <summary>For <see cref="TensorEncoding.Int8"/>: value = (code - <see cref="ZeroPoint"/>) * Scale.</summary>
+    [Id(5)]
+    public float Scale { get; init; }
+
+    /// <summary>For <see cref="TensorEncoding.Int8"/>: the code of 0.0.</summary>
+    [Id(6)]
+    public int ZeroPoint { get; init; }
+
+    /// <summary>Bytes of <see cref="Data"/> as they travel (encoded, when <see cref="Encoding"/> is not None).</summary>
     public long ByteCount => Data.LongLength;
 
     public static long TotalBytes(IEnumerable<TensorPayload> tensors) => tensors.Sum(t => t.Data.LongLength);

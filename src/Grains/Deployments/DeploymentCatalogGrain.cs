@@ -1,16 +1,19 @@
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Deployments;
 
 namespace EdgeCluster.Grains.Deployments;
 
-public sealed class DeploymentCatalogGrain : Grain, IDeploymentCatalogGrain
+/// <summary>Names of all deployments, kept in the fleet storage.</summary>
+public sealed class DeploymentCatalogGrain(
+    [PersistentState("deployments", FleetStorage.Name)] IPersistentState<SortedSet<string>> names) : Grain, IDeploymentCatalogGrain
 {
-    private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
-
-    public Task AddAsync(string deployment)
+    public async Task AddAsync(string deployment)
     {
-        _names.Add(deployment);
-        return Task.CompletedTask;
+        if (names.State.Add(deployment))
+        {
+            await names.WriteStateAsync();
+        }
     }
 
-    public Task<string[]> ListAsync() => Task.FromResult(_names.ToArray());
+    public Task<string[]> ListAsync() => Task.FromResult(names.State.ToArray());
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Errors;
-using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Models;
 using EdgeCluster.Grains.Models;
 using Microsoft.Extensions.Logging;
@@ -11,14 +11,32 @@ using Microsoft.Extensions.Logging;
 namespace EdgeCluster.Grains.Deployments;
 
 /// <summary>
-/// Plans a model's split over chosen devices, ships every shard to its device, waits until each
-/// device has opened its session, then publishes the route the stages follow.
+/// Plans a model's split over chosen devices, ships every shard to its device, waits until each device has
+/// opened its session, then publishes the route the stages follow. When a stage's device leaves the cluster
+/// (noticed by watching membership, or reported by a stage whose call failed) the stage moves to a surviving
+/// device with room for it, or the model is re-planned; each change publishes a new route version. The
+/// deployment lives in the fleet storage, so it survives the loss of the silo that held it.
 /// </summary>
-public sealed partial class DeploymentGrain(ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
+public sealed partial class DeploymentGrain(
+    [PersistentState("deployment", FleetStorage.Name)] IPersistentState<DeploymentRecord> record,
+    IClusterMembershipService membership,
+    ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
 {
-    private DeploymentStatus? _status;
+    private const int RoutesKept = 16;
+
+    private static readonly TimeSpan MembershipCheck = TimeSpan.FromMilliseconds(500);
+
+    private bool _deploying;
 
     private string Name => this.GetPrimaryKeyString();
+
+    private DeploymentRecord State => record.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(WatchMembershipAsync, MembershipCheck, MembershipCheck);
+        return Task.CompletedTask;
+    }
 
     public async Task<DeploymentStatus> DeployAsync(DeploymentSpec spec)
     {
@@ -27,61 +45,208 @@ public sealed partial class DeploymentGrain(ILogger<DeploymentGrain> logger) : G
         activity?.SetTag("edgecluster.model", spec.Model);
         var watch = Stopwatch.StartNew();
         ModelNames.Validate(Name, "Deployment");
-        var previousVersion = _status?.Route?.Version ?? 0;
-        _status = new DeploymentStatus(Name, DeploymentState.Deploying, _status?.Route, null, DateTimeOffset.UtcNow);
+        _deploying = true;
         try
         {
-            var model = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).GetAsync(spec.Model)
-                ?? throw EdgeClusterException.NotFound($"Model '{spec.Model}' is not registered; upload it first.");
-            var devices = DeviceSelection.Select(spec, await GrainFactory.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key).ListAsync());
-            var content = await ModelBlobTransfer.DownloadAsync(GrainFactory, model.Sha256);
-            var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices));
-
-            var routes = new StageRoute[stages.Count];
-            for (var i = 0; i < stages.Count; i++)
-            {
-                var stage = stages[i];
-                var sha = await ModelBlobTransfer.UploadAsync(GrainFactory, stage.Model.ModelBytes);
-                routes[i] = stage.ToRoute(sha);
-            }
-
-            await Task.WhenAll(routes.Select(r =>
-                GrainFactory.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(r.DeviceId, r.ShardSha256)).EnsureLoadedAsync()));
-
-            var route = new DeploymentRoute(
-                Name,
-                model.Name,
-                previousVersion + 1,
-                model.Inputs.Select(i => i.Name).ToArray(),
-                model.Outputs.Select(o => o.Name).ToArray(),
-                routes);
-            _status = new DeploymentStatus(Name, DeploymentState.Ready, route, null, DateTimeOffset.UtcNow);
+            var (model, stages) = await PlanAsync(spec);
+            await PublishAsync(spec, new DeploymentRoute(
+                Name, model.Name, NextVersion, model.Inputs.Select(i => i.Name).ToArray(), model.Outputs.Select(o => o.Name).ToArray(), stages));
             await GrainFactory.GetGrain<IDeploymentCatalogGrain>(IDeploymentCatalogGrain.Key).AddAsync(Name);
-            LogDeployed(logger, Name, model.Name, routes.Length, string.Join(",", routes.Select(r => r.DeviceId)), watch.Elapsed.TotalMilliseconds);
-            return _status;
+            LogDeployed(logger, Name, model.Name, stages.Length, string.Join(",", stages.Select(r => r.DeviceId)), watch.Elapsed.TotalMilliseconds);
+
+            // Cleared before Status() reads it: the deployment is ready now, not still deploying.
+            _deploying = false;
+            return Status();
         }
         catch (Exception exception)
         {
-            _status = new DeploymentStatus(Name, DeploymentState.Failed, null, exception.Message, DateTimeOffset.UtcNow);
+            State.Spec ??= spec;
+            State.State = DeploymentState.Failed;
+            State.Error = exception.Message;
+            State.UpdatedAt = DateTimeOffset.UtcNow;
+            await record.WriteStateAsync();
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogDeployFailed(logger, Name, exception.Message);
             throw;
         }
+        finally
+        {
+            _deploying = false;
+        }
     }
 
-    public Task<DeploymentStatus> GetStatusAsync() =>
-        Task.FromResult(_status ?? new DeploymentStatus(Name, DeploymentState.None, null, null, DateTimeOffset.UtcNow));
+    public Task<DeploymentStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public Task<DeploymentRoute> GetRouteAsync() =>
-        _status is { State: DeploymentState.Ready, Route: { } route }
+    public Task<DeploymentRoute> GetRouteAsync() => Task.FromResult(ReadyRoute());
+
+    public Task<DeploymentRoute> GetRouteVersionAsync(int version) =>
+        State.Routes.FirstOrDefault(r => r.Version == version) is { } route
             ? Task.FromResult(route)
-            : throw EdgeClusterException.NotFound(_status is { State: DeploymentState.Deploying }
+            : throw EdgeClusterException.NotFound($"Route version {version} of '{Name}' is not kept (kept: {string.Join(", ", State.Routes.Select(r => r.Version))}).");
+
+    public async Task<DeploymentRoute> RepairAsync(string unreachableDevice)
+    {
+        var route = ReadyRoute();
+        return membership.IsActive(unreachableDevice) ? route : await RelocateAsync(unreachableDevice, "left the cluster");
+    }
+
+    public async Task<DeploymentRoute> EvacuateAsync(string deviceId)
+    {
+        ReadyRoute();
+        return await RelocateAsync(deviceId, "is leaving");
+    }
+
+    public async Task<DeploymentStatus> RebalanceAsync()
+    {
+        var current = ReadyRoute();
+        var spec = State.Spec! with { Devices = [] };
+        var watch = Stopwatch.StartNew();
+        var (model, stages) = await PlanAsync(spec);
+        await PublishAsync(spec, current with { Model = model.Name, Version = NextVersion, Stages = stages });
+        LogRebalanced(logger, Name, string.Join(",", stages.Select(r => r.DeviceId)), watch.Elapsed.TotalMilliseconds);
+        return Status();
+    }
+
+    private int NextVersion => (State.Latest?.Version ?? 0) + 1;
+
+    private DeploymentRoute ReadyRoute() =>
+        State is { State: DeploymentState.Ready, Latest: { } route }
+            ? route
+            : throw EdgeClusterException.NotFound(_deploying
                 ? $"Model '{Name}' is still being deployed."
                 : $"Model '{Name}' is not deployed.");
+
+    private DeploymentStatus Status() => _deploying
+        ? new DeploymentStatus(Name, DeploymentState.Deploying, State.Latest, null, DateTimeOffset.UtcNow)
+        : new DeploymentStatus(Name, State.State, State.State == DeploymentState.Failed ? null : State.Latest, State.Error, State.UpdatedAt);
+
+    private async Task<(ModelInfo Model, Interfaces.Deployments.StageRoute[] Stages)> PlanAsync(DeploymentSpec spec)
+    {
+        var model = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).GetAsync(spec.Model)
+            ?? throw EdgeClusterException.NotFound($"Model '{spec.Model}' is not registered; upload it first.");
+        var devices = DeviceSelection.Select(spec, await LiveDevicesAsync());
+        return (model, await DeploymentBuilder.BuildAsync(GrainFactory, model, spec, devices));
+    }
+
+    /// <summary>Devices that are active members and not themselves stopping (when the whole fleet stops, nothing moves).</summary>
+    private async Task<DeviceInfo[]> LiveDevicesAsync()
+    {
+        var listed = (await GrainFactory.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key).ListAsync())
+            .Where(d => membership.IsActive(d.DeviceId))
+            .ToArray();
+        var staying = await Task.WhenAll(listed.Select(async d =>
+        {
+            try
+            {
+                return !await GrainFactory.GetGrain<IDeviceDescriptionGrain>(IDeviceDescriptionGrain.KeyFor(d.DeviceId)).IsDrainingAsync();
+            }
+            catch (Exception exception) when (DeviceFailures.IsTransport(exception) || exception is EdgeClusterException)
+            {
+                return false;
+            }
+        }));
+        return listed.Where((_, i) => staying[i]).ToArray();
+    }
+
+    private async Task PublishAsync(DeploymentSpec spec, DeploymentRoute route)
+    {
+        State.Spec = spec;
+        State.State = DeploymentState.Ready;
+        State.Error = null;
+        State.UpdatedAt = DateTimeOffset.UtcNow;
+        State.Routes.Add(route);
+        if (State.Routes.Count > RoutesKept)
+        {
+            State.Routes.RemoveRange(0, State.Routes.Count - RoutesKept);
+        }
+
+        await record.WriteStateAsync();
+    }
+
+    /// <summary>Moves every stage of <paramref name="device"/> to other live devices (re-planning when none has room) and publishes the new route.</summary>
+    private async Task<DeploymentRoute> RelocateAsync(string device, string reason)
+    {
+        var route = State.Latest!;
+        if (route.Stages.All(s => s.DeviceId != device))
+        {
+            return route;
+        }
+
+        var watch = Stopwatch.StartNew();
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { device };
+        while (true)
+        {
+            var candidates = (await LiveDevicesAsync()).Where(d => !excluded.Contains(d.DeviceId)).ToArray();
+            if (candidates.Length == 0)
+            {
+                throw EdgeClusterException.Unavailable($"Device '{device}' {reason} and no other device is left to run the stages of '{Name}'.");
+            }
+
+            var moved = StagePlacement.Replace(route, device, candidates);
+            try
+            {
+                DeploymentRoute next;
+                if (moved is not null)
+                {
+                    await DeploymentBuilder.LoadAsync(GrainFactory, moved.Where((s, i) => s.DeviceId != route.Stages[i].DeviceId));
+                    next = route with { Version = NextVersion, Stages = moved };
+                }
+                else
+                {
+                    var (_, stages) = await PlanAsync(State.Spec! with { Devices = [.. candidates.Select(d => d.DeviceId)] });
+                    next = route with { Version = NextVersion, Stages = stages };
+                }
+
+                await PublishAsync(State.Spec!, next);
+                LogRelocated(logger, Name, device, reason, string.Join(",", next.Stages.Select(s => s.DeviceId)), next.Version, watch.Elapsed.TotalMilliseconds);
+                return next;
+            }
+            catch (Exception exception) when (exception is not EdgeClusterException { Kind: EdgeClusterErrorKind.InvalidModel or EdgeClusterErrorKind.FailedPrecondition })
+            {
+                // A chosen device failed while loading: leave it out and choose again.
+                var failed = candidates.Select(d => d.DeviceId).Where(d => !membership.IsActive(d)).ToArray();
+                if (failed.Length == 0)
+                {
+                    throw;
+                }
+
+                excluded.UnionWith(failed);
+            }
+        }
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
+    {
+        if (_deploying || State is not { State: DeploymentState.Ready, Latest: { } route })
+        {
+            return;
+        }
+
+        foreach (var device in route.Stages.Select(s => s.DeviceId).Distinct(StringComparer.Ordinal).Where(d => !membership.IsActive(d)).ToArray())
+        {
+            try
+            {
+                await RelocateAsync(device, "left the cluster");
+            }
+            catch (Exception exception)
+            {
+                LogRelocateFailed(logger, Name, device, exception);
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment} of {Model}: {Stages} stages on {Devices} in {Milliseconds:F0} ms")]
     private static partial void LogDeployed(ILogger logger, string deployment, string model, int stages, string devices, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment} failed: {Reason}")]
     private static partial void LogDeployFailed(ILogger logger, string deployment, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment}: device {Device} {Reason}; stages now on {Devices} (version {Version}) after {Milliseconds:F0} ms")]
+    private static partial void LogRelocated(ILogger logger, string deployment, string device, string reason, string devices, int version, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Deployment}: could not move the stages of device {Device}")]
+    private static partial void LogRelocateFailed(ILogger logger, string deployment, string device, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment} rebalanced onto {Devices} in {Milliseconds:F0} ms")]
+    private static partial void LogRebalanced(ILogger logger, string deployment, string devices, double milliseconds);
 }

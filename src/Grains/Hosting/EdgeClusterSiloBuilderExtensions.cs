@@ -1,4 +1,5 @@
 using EdgeCluster.Grains.Devices;
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Storage;
 using EdgeCluster.Onnx.Runtime;
@@ -23,6 +24,7 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceRegistration>());
         silo.AddIncomingGrainCallFilter<TensorTrafficCallFilter>();
         silo.Services.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
+        silo.AddEdgeClusterFailover();
         return silo;
     }
 }

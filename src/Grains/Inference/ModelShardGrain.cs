@@ -30,6 +30,7 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ILocalSiloDet
     public async Task<ShardRunResult> RunAsync(TensorPayload[] inputs, string[] outputNames)
     {
         var (session, _) = await LoadOnceAsync();
+        StageQueue.MarkStarted();
         var watch = Stopwatch.StartNew();
         try
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Errors;
@@ -11,20 +12,31 @@ namespace EdgeCluster.Grains.Inference;
 
 /// <summary>
 /// One stage of a deployment on this device: runs the local shard on what it received and calls the
-/// next stage's device directly. Reentrant so that requests overlap on one stage.
+/// next stage's device directly. Reentrant so that requests overlap on one stage. When the next device fails,
+/// the hop is retried from here on the repaired route; on the origin a duplicate request id is rejected.
 /// </summary>
 [DevicePlacement, Reentrant]
-public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelineStageGrain
+public sealed class PipelineStageGrain(
+    ILocalSiloDetails silo, IClusterMembershipService membership, OriginRequestGuard originGuard, StageWorkTracker work)
+    : Grain, IPipelineStageGrain
 {
-    // The entry stage has no version to compare against, so it re-reads the route at most this often.
-    private static readonly TimeSpan RouteRefresh = TimeSpan.FromSeconds(1);
+    // A re-plan under a request sends it back to its origin at most this often before the request fails.
+    private const int MaxRestartsFromOrigin = 3;
 
-    private DeploymentRoute? _route;
-    private long _routeReadAt;
+    private StageRoutes? _routes;
+    private StageForwarder? _forwarder;
+
+    private string Deployment => this.GetPrimaryKeyString().Split('/')[1];
+
+    private StageRoutes Routes => _routes ??= new StageRoutes(GrainFactory, Deployment);
+
+    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes);
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request)
     {
         using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("request");
+        using var inFlight = PipelineMetrics.TrackRequest(silo.Name);
+        activity?.SetTag("edgecluster.device", silo.Name);
         activity?.SetTag("edgecluster.request_id", request.RequestId);
         activity?.SetTag("edgecluster.deployment", request.Deployment);
         activity?.SetTag("edgecluster.origin", request.OriginDevice);
@@ -37,16 +49,23 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
                     $"Request {request.RequestId} names origin device '{request.OriginDevice}' but entered on '{silo.Name}'; raw input is only accepted on its own device.");
             }
 
+            if (work.Draining)
+            {
+                throw EdgeClusterException.Unavailable(
+                    $"Device '{silo.Name}' is leaving the fleet and accepts no new requests; request {request.RequestId} was not started.");
+            }
+
             var route = await GetRouteAsync(0);
             InferenceRequestValidator.Validate(request, route);
-            var result = await RunAsync(new StageRequest(
-                request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames));
+            originGuard.Admit(request.Deployment, request.RequestId, silo.Name);
+            using var tracked = work.Track();
+            var result = await RunFromOriginAsync(request, route);
             PipelineMetrics.RequestDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("model", route.Model));
             return result with { TraceId = Activity.Current?.TraceId.ToHexString() };
         }
-        catch (EdgeClusterException exception)
+        catch (Exception exception)
         {
-            PipelineMetrics.Failures.Add(1, new KeyValuePair<string, object?>("reason", exception.Kind.ToString()));
+            PipelineMetrics.Failures.Add(1, new KeyValuePair<string, object?>(MetricTags.Reason, FailureReasons.Of(exception)));
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             throw;
         }
@@ -54,6 +73,57 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
 
     public async Task<InferenceResult> RunAsync(StageRequest request)
     {
+        using var tracked = work.Track();
+        try
+        {
+            return await RunStageAsync(request);
+        }
+        catch (Exception exception) when (exception is not EdgeClusterException and not RouteChangedException)
+        {
+            // Upstream reads a transport exception as "this device is gone"; failures of our own calls must not look like that.
+            throw new EdgeClusterException(
+                DeviceFailures.IsTransport(exception) ? EdgeClusterErrorKind.Unavailable : EdgeClusterErrorKind.Internal,
+                $"Stage {request.Stage} of '{request.Deployment}' on '{silo.Name}' failed: {exception.Message}",
+                exception);
+        }
+    }
+
+    /// <summary>Runs the pipeline from stage 0 here; when the deployment was re-planned under the request, starts it again with the raw input this device still holds.</summary>
+    private async Task<InferenceResult> RunFromOriginAsync(InferenceRequest request, DeploymentRoute route)
+    {
+        for (var restarts = 0; ; restarts++)
+        {
+            try
+            {
+                var result = await RunStageAsync(new StageRequest(
+                    request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames));
+                return restarts > 0 ? result with { Retries = result.Retries + restarts } : result;
+            }
+            catch (RouteChangedException) when (restarts < MaxRestartsFromOrigin)
+            {
+                PipelineMetrics.Retries.Add(1, new KeyValuePair<string, object?>("stage", 0));
+                route = await Routes.LatestAsync(refresh: true);
+            }
+            catch (RouteChangedException exception)
+            {
+                throw EdgeClusterException.Unavailable($"Request {request.RequestId} gave up after {restarts} restarts from its origin: {exception.Message}");
+            }
+            catch (Exception exception) when (DeviceFailures.IsTransport(exception))
+            {
+                throw new EdgeClusterException(
+                    EdgeClusterErrorKind.Unavailable, $"Request {request.RequestId} could not reach its deployment '{request.Deployment}': {exception.Message}", exception);
+            }
+        }
+    }
+
+    private async Task<InferenceResult> RunStageAsync(StageRequest request)
+    {
+        var arrivedAt = Stopwatch.GetTimestamp();
+        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("stage.run");
+        activity?.SetTag("edgecluster.device", silo.Name);
+        activity?.SetTag("edgecluster.stage", request.Stage);
+        activity?.SetTag("edgecluster.request_id", request.RequestId);
+        activity?.SetTag("edgecluster.deployment", request.Deployment);
         var route = await GetRouteAsync(request.RouteVersion);
         if (request.Stage < 0 || request.Stage >= route.Stages.Length)
         {
@@ -61,25 +131,24 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
         }
 
         var stage = route.Stages[request.Stage];
-        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("stage.run");
-        activity?.SetTag("edgecluster.device", silo.Name);
-        activity?.SetTag("edgecluster.stage", stage.Index);
+        using var ticket = StageQueue.Enter(silo.Name, stage.Index, arrivedAt);
         activity?.SetTag("edgecluster.shard", stage.ShardSha256);
 
         var bytesIn = TensorPayload.TotalBytes(request.Tensors);
-        var received = request.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var received = ActivationWire.Decode(request.Tensors).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var inputs = stage.InputNames.Select(name => received.TryGetValue(name, out var tensor)
             ? tensor
             : throw new EdgeClusterException(EdgeClusterErrorKind.Internal, $"Stage {stage.Index} of '{route.Deployment}' needs tensor '{name}', which did not arrive.")).ToArray();
 
         var shard = GrainFactory.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(silo.Name, stage.ShardSha256));
         var run = await shard.RunAsync(inputs, stage.OutputNames);
+        ticket.Dispose();
         foreach (var output in run.Outputs)
         {
             received[output.Name] = output;
         }
 
-        var forward = stage.ForwardNames.Select(name => received[name]).ToArray();
+        var forward = ActivationWire.Encode(stage.ForwardNames.Select(name => received[name]).ToArray(), stage.Codec);
         var bytesOut = TensorPayload.TotalBytes(forward);
         var device = new KeyValuePair<string, object?>("device", silo.Name);
         var stageTag = new KeyValuePair<string, object?>("stage", stage.Index);
@@ -88,6 +157,7 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
         activity?.SetTag("edgecluster.bytes_in", bytesIn);
         activity?.SetTag("edgecluster.bytes_out", bytesOut);
         activity?.SetTag("edgecluster.onnx_ms", run.ComputeMilliseconds);
+        activity?.SetTag("edgecluster.queue_wait_ms", ticket.QueueWaitMilliseconds);
 
         var hop = new StageHop(stage.Index, silo.Name, run.ComputeMilliseconds, bytesIn, bytesOut);
         if (stage.Index == route.Stages.Length - 1)
@@ -99,21 +169,10 @@ public sealed class PipelineStageGrain(ILocalSiloDetails silo) : Grain, IPipelin
 
         var next = route.Stages[stage.Index + 1];
         PipelineMetrics.LinkBytes.Add(bytesOut, new KeyValuePair<string, object?>("source", silo.Name), new KeyValuePair<string, object?>("target", next.DeviceId));
-        var nextStage = GrainFactory.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(next.DeviceId, route.Deployment, next.Index));
-        var downstream = await nextStage.RunAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward });
+        var downstream = await Forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
         return downstream with { Hops = [hop, .. downstream.Hops] };
     }
 
-    private async Task<DeploymentRoute> GetRouteAsync(int atLeastVersion)
-    {
-        var stale = atLeastVersion == 0 && Stopwatch.GetElapsedTime(_routeReadAt) > RouteRefresh;
-        if (_route is null || _route.Version < atLeastVersion || stale)
-        {
-            var deployment = this.GetPrimaryKeyString().Split('/')[1];
-            _route = await GrainFactory.GetGrain<IDeploymentGrain>(deployment).GetRouteAsync();
-            _routeReadAt = Stopwatch.GetTimestamp();
-        }
-
-        return _route;
-    }
+    /// <summary>Version 0: the newest route (entry at the origin); otherwise exactly the version the request travels under.</summary>
+    private Task<DeploymentRoute> GetRouteAsync(int version) => version == 0 ? Routes.LatestAsync() : Routes.VersionAsync(version);
 }

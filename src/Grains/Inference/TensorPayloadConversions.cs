@@ -8,7 +8,9 @@ namespace EdgeCluster.Grains.Inference;
 public static class TensorPayloadConversions
 {
     public static NamedTensor ToNamedTensor(this TensorPayload payload) =>
-        new(payload.Name, (TensorElementType)payload.DataType, payload.Shape, payload.Data);
+        payload.Encoding == TensorEncoding.None
+            ? new(payload.Name, (TensorElementType)payload.DataType, payload.Shape, payload.Data)
+            : throw new InvalidOperationException($"Tensor '{payload.Name}' is still encoded as {payload.Encoding}; decode it with ActivationWire first.");
 
     public static TensorPayload ToPayload(this NamedTensor tensor) =>
         new(tensor.Name, (TensorDataType)tensor.ElementType, tensor.Shape, tensor.Data);

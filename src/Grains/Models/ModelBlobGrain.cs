@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Models;
 using EdgeCluster.Grains.Storage;
@@ -8,10 +9,19 @@ namespace EdgeCluster.Grains.Models;
 /// <summary>
 /// Model bytes addressed by their SHA-256, assembled from chunks straight into a file of the
 /// hosting silo's model store, so a 63 MB model never sits whole in one message or one grain field.
+/// A completed blob is copied to a second device; if the hosting silo dies, the blob's next activation
+/// fetches it back from a device that still holds it.
 /// </summary>
 [HashBasedPlacement, CollectionAgeLimit(Days = 7)]
-public sealed class ModelBlobGrain(LocalModelStore store) : Grain, IModelBlobGrain
+public sealed class ModelBlobGrain(LocalModelStore store, IClusterMembershipService membership, ILocalSiloDetails silo)
+    : Grain, IModelBlobGrain
 {
+    // A blob that no device holds (e.g. a new upload) is looked for again only after this long.
+    private static readonly TimeSpan RecoveryRetry = TimeSpan.FromSeconds(5);
+
+    private Task<bool>? _recovery;
+    private long _recoveryStartedAt;
+
     private string Sha256 => this.GetPrimaryKeyString();
 
     public async Task WriteChunkAsync(long offset, byte[] chunk, long totalLength)
@@ -60,14 +70,15 @@ public sealed class ModelBlobGrain(LocalModelStore store) : Grain, IModelBlobGra
         }
 
         store.Promote(incoming, Sha256);
+        await BlobReplicas.ReplicateAsync(GrainFactory, membership, store, silo.Name, Sha256);
         return content.Length;
     }
 
-    public Task<bool> IsCompleteAsync() => Task.FromResult(store.Contains(Sha256));
+    public Task<bool> IsCompleteAsync() => EnsureLocalAsync();
 
     public async Task<byte[]> ReadChunkAsync(long offset, int count)
     {
-        EnsureComplete();
+        await EnsureCompleteAsync();
         if (count > ModelTransfer.ChunkBytes)
         {
             throw EdgeClusterException.InvalidArgument($"Chunks are at most {ModelTransfer.ChunkBytes} bytes; {count} were asked for.");
@@ -80,15 +91,32 @@ public sealed class ModelBlobGrain(LocalModelStore store) : Grain, IModelBlobGra
         return buffer;
     }
 
-    public Task<long> GetLengthAsync()
+    public async Task<long> GetLengthAsync()
     {
-        EnsureComplete();
-        return Task.FromResult(new FileInfo(store.PathFor(Sha256)).Length);
+        await EnsureCompleteAsync();
+        return new FileInfo(store.PathFor(Sha256)).Length;
     }
 
-    private void EnsureComplete()
+    /// <summary>True when the blob is here, fetching it from another device first if this silo does not have it (once per activation).</summary>
+    private Task<bool> EnsureLocalAsync()
     {
-        if (!store.Contains(Sha256))
+        if (store.Contains(Sha256))
+        {
+            return Task.FromResult(true);
+        }
+
+        if (_recovery is null || _recovery.IsFaulted || (_recovery.IsCompleted && Stopwatch.GetElapsedTime(_recoveryStartedAt) > RecoveryRetry))
+        {
+            _recovery = BlobReplicas.RecoverAsync(GrainFactory, membership, store, silo.Name, Sha256);
+            _recoveryStartedAt = Stopwatch.GetTimestamp();
+        }
+
+        return _recovery;
+    }
+
+    private async Task EnsureCompleteAsync()
+    {
+        if (!await EnsureLocalAsync())
         {
             throw EdgeClusterException.NotFound($"Model blob {Sha256} is not stored on this fleet (upload it first).");
         }

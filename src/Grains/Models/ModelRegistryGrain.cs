@@ -1,3 +1,4 @@
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Models;
@@ -6,10 +7,11 @@ using EdgeCluster.Onnx.Graph;
 
 namespace EdgeCluster.Grains.Models;
 
-/// <summary>Names models, checks each one parses as ONNX before it is accepted, and keeps its signature.</summary>
-public sealed class ModelRegistryGrain : Grain, IModelRegistryGrain
+/// <summary>Names models, checks each one parses as ONNX before it is accepted, and keeps its signature in the fleet storage.</summary>
+public sealed class ModelRegistryGrain(
+    [PersistentState("models", FleetStorage.Name)] IPersistentState<Dictionary<string, ModelInfo>> models) : Grain, IModelRegistryGrain
 {
-    private readonly Dictionary<string, ModelInfo> _models = new(StringComparer.Ordinal);
+    private Dictionary<string, ModelInfo> Models => models.State;
 
     public async Task<ModelInfo> RegisterAsync(string name, string sha256)
     {
@@ -40,12 +42,13 @@ public sealed class ModelRegistryGrain : Grain, IModelRegistryGrain
             graph.IrVersion,
             graph.Nodes.Count,
             DateTimeOffset.UtcNow);
-        _models[name] = info;
+        Models[name] = info;
+        await models.WriteStateAsync();
         return info;
     }
 
-    public Task<ModelInfo?> GetAsync(string name) => Task.FromResult(_models.GetValueOrDefault(name));
+    public Task<ModelInfo?> GetAsync(string name) => Task.FromResult(Models.GetValueOrDefault(name));
 
     public Task<ModelInfo[]> ListAsync() =>
-        Task.FromResult(_models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray());
+        Task.FromResult(Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray());
 }

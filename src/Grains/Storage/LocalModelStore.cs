@@ -1,3 +1,4 @@
+using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Hosting;
 using EdgeCluster.Grains.Interfaces.Models;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,10 @@ using Microsoft.Extensions.Options;
 namespace EdgeCluster.Grains.Storage;
 
 /// <summary>This device's folder of model files named by their SHA-256, written atomically.</summary>
-public sealed class LocalModelStore
+public sealed class LocalModelStore : IDisposable
 {
+    private readonly IDisposable _bytesGauge;
+
     public LocalModelStore(IOptions<ModelStoreOptions> options, ILocalSiloDetails silo)
     {
         Root = options.Value.Path is { Length: > 0 } path
@@ -14,6 +17,7 @@ public sealed class LocalModelStore
             : System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgecluster", "models", silo.Name);
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(IncomingFolder);
+        _bytesGauge = ModelStoreMetrics.Track(silo.Name, () => TotalBytes);
     }
 
     public string Root { get; }
@@ -49,4 +53,6 @@ public sealed class LocalModelStore
 
     /// <summary>Moves a completed upload into place.</summary>
     public void Promote(string incomingPath, string sha256) => File.Move(incomingPath, PathFor(sha256), overwrite: true);
+
+    public void Dispose() => _bytesGauge.Dispose();
 }

@@ -158,7 +158,7 @@ public static class ModelPartitioner
             plans.Max(p => p.Time));
     }
 
-    private static DeviceProfile?[] Profiles(GraphAnalysis analysis, int stages, IReadOnlyList<DeviceProfile>? devices)
+    internal static DeviceProfile?[] Profiles(GraphAnalysis analysis, int stages, IReadOnlyList<DeviceProfile>? devices)
     {
         if (devices is null)
         {
@@ -182,7 +182,7 @@ public static class ModelPartitioner
     }
 
     // weights[a][k] = weight bytes of nodes [boundaries[a], boundaries[a + k + 1]); one sweep per start keeps this O(B * n).
-    private static long[][] WeightMatrix(GraphAnalysis analysis, int[] boundaries)
+    internal static long[][] WeightMatrix(GraphAnalysis analysis, int[] boundaries)
     {
         var graph = analysis.Graph;
         var matrix = new long[boundaries.Length - 1][];
@@ -214,7 +214,7 @@ public static class ModelPartitioner
         return matrix;
     }
 
-    private static bool Fits(DeviceProfile? device, long weightBytes) => device is null || Need(weightBytes) <= device.MemoryBytes;
+    internal static bool Fits(DeviceProfile? device, long weightBytes) => device is null || Need(weightBytes) <= device.MemoryBytes;
 
     private static long Need(long weightBytes) => (long)Math.Ceiling(weightBytes * MemoryHeadroomFactor);
 

@@ -1,0 +1,77 @@
+namespace EdgeCluster.Client.Bench;
+
+/// <summary>Latency of a K-stage ResNet18 deployment against the whole model in this process.</summary>
+/// <param name="ComputeMilliseconds">Median over requests of the stages' ONNX Runtime time summed.</param>
+public sealed record SplitLatency(int Stages, double Milliseconds, double ComputeMilliseconds, double Ratio);
+
+/// <summary>What one codec did to a three-stage ResNet18 request.</summary>
+/// <param name="LinkBytes">Bytes each stage after the first received, as that device counted them.</param>
+public sealed record CodecFigures(string Codec, IReadOnlyList<long> LinkBytes, double MaxAbsDiff, double Cosine, double Milliseconds)
+{
+    public long BytesPerRequest => LinkBytes.Sum();
+}
+
+/// <summary>One stage split measured through rate-limited links, next to the planner's choice.</summary>
+public sealed record ShapedLinkFigures(double Megabits, int PlannerStages, IReadOnlyList<int> PlannerCuts, double PlannerMilliseconds, double BestMilliseconds, string BestSplit);
+
+/// <summary>Everything one <c>bench</c> run measured.</summary>
+public sealed record BenchReport(
+    BenchSettings Settings,
+    double BaselineMilliseconds,
+    int BaselineOrtThreads,
+    IReadOnlyList<SplitLatency> Splits,
+    IReadOnlyList<CodecFigures> Codecs,
+    double HopOverheadMilliseconds,
+    double HopOneStageMilliseconds,
+    double HopTwoStageMilliseconds,
+    double PipelineRps,
+    BaselineThroughput OneCore,
+    BaselineThroughput TwoCoresIntraOp,
+    BaselineThroughput TwoCoresTwoRequests,
+    IReadOnlyList<ShapedLinkFigures> ShapedLinks,
+    IReadOnlyList<string> Notes)
+{
+    public double BaselineRpsTwoCores => Math.Max(TwoCoresIntraOp.RequestsPerSecond, TwoCoresTwoRequests.RequestsPerSecond);
+
+    /// <summary>The fields of the <c>--json</c> line; the first ones are the documented summary.</summary>
+    public Dictionary<string, object?> ToJson()
+    {
+        var shaped10 = ShapedLinks.FirstOrDefault(s => s.Megabits == 10) ?? ShapedLinks.FirstOrDefault();
+        return new Dictionary<string, object?>
+        {
+            ["baseline_ms"] = Statistics.Round(BaselineMilliseconds),
+            ["split_latency_ratio"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.Ratio, 4)),
+            ["pipeline_rps"] = Statistics.Round(PipelineRps),
+            ["baseline_rps_1core"] = Statistics.Round(OneCore.RequestsPerSecond),
+            ["baseline_rps_2core"] = Statistics.Round(BaselineRpsTwoCores),
+            ["bytes_per_request"] = Codecs.ToDictionary(c => c.Codec, c => c.BytesPerRequest),
+            ["int8_cosine"] = Codecs.FirstOrDefault(c => c.Codec == "int8")?.Cosine,
+            ["fp16_cosine"] = Codecs.FirstOrDefault(c => c.Codec == "fp16")?.Cosine,
+            ["planner_ms"] = shaped10 is null ? null : Statistics.Round(shaped10.PlannerMilliseconds),
+            ["best_split_ms"] = shaped10 is null ? null : Statistics.Round(shaped10.BestMilliseconds),
+            ["hop_overhead_ms_1mb"] = Statistics.Round(HopOverheadMilliseconds),
+            ["split_latency_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.Milliseconds)),
+            ["split_compute_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.ComputeMilliseconds)),
+            ["link_bytes"] = Codecs.ToDictionary(c => c.Codec, c => c.LinkBytes),
+            ["int8_max_abs_diff"] = Codecs.FirstOrDefault(c => c.Codec == "int8")?.MaxAbsDiff,
+            ["fp16_max_abs_diff"] = Codecs.FirstOrDefault(c => c.Codec == "fp16")?.MaxAbsDiff,
+            ["codec_latency_ms"] = Codecs.ToDictionary(c => c.Codec, c => Statistics.Round(c.Milliseconds)),
+            ["pipeline_speedup_1core"] = Statistics.Round(PipelineRps / OneCore.RequestsPerSecond),
+            ["baseline_rps_2core_intra_op"] = Statistics.Round(TwoCoresIntraOp.RequestsPerSecond),
+            ["baseline_rps_2core_two_requests"] = Statistics.Round(TwoCoresTwoRequests.RequestsPerSecond),
+            ["baseline_ort_threads"] = BaselineOrtThreads,
+            ["shaped_links"] = ShapedLinks.Select(s => new Dictionary<string, object>
+            {
+                ["mbit"] = s.Megabits,
+                ["planner_stages"] = s.PlannerStages,
+                ["planner_cuts"] = s.PlannerCuts,
+                ["planner_ms"] = Statistics.Round(s.PlannerMilliseconds),
+                ["best_ms"] = Statistics.Round(s.BestMilliseconds),
+                ["best_split"] = s.BestSplit,
+            }).ToArray(),
+            ["runs"] = Settings.Runs,
+            ["quick"] = Settings.Quick,
+            ["notes"] = Notes,
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using EdgeCluster.Onnx.SampleModels;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static EdgeCluster.Onnx.SampleModels.OnnxModelBuilder;
+
+namespace EdgeCluster.Client.Bench;
+
+/// <summary>
+/// The model that measures one hop: x float[1, 262144] (1 MiB) → Identity → ReduceSum → [1,1]. Split after the
+/// Identity, exactly 1 MiB crosses the link and only 4 bytes come back, so its two-stage latency minus its one-stage
+/// latency is the cost of carrying 1 MiB across one device boundary.
+/// </summary>
+public static class HopModel
+{
+    public const string InputName = "x";
+
+    public const string OutputName = "sum";
+
+    public const long Elements = 1 << 18;
+
+    public static byte[] Build()
+    {
+        var b = new OnnxModelBuilder("hop_1mib", seed: 0);
+        var x = b.AddInput(InputName, TensorElementType.Float, 1L, Elements);
+        var copy = b.AddNode("Identity", "copy", [x]);
+        b.AddNode("ReduceSum", "sum", [copy], [OutputName], Int("keepdims", 1));
+        b.AddOutput(OutputName, TensorElementType.Float, 1L, 1L);
+        return b.ToBytes();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Inference;
+using EdgeCluster.Grains.Interfaces.Tensors;
+
+namespace EdgeCluster.Client.Telemetry;
+
+/// <summary>A request's call into the fleet under its client span, the root of the request's trace.</summary>
+public static class InferenceCall
+{
+    public const string SpanName = "client.infer";
+
+    /// <summary>Calls stage 0 of <paramref name="request"/>'s deployment on its origin device and returns the result with its trace id.</summary>
+    public static async Task<InferenceResult> InvokeAsync(IGrainFactory grains, InferenceRequest request)
+    {
+        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity(SpanName, ActivityKind.Client);
+        activity?.SetTag("edgecluster.request_id", request.RequestId);
+        activity?.SetTag("edgecluster.deployment", request.Deployment);
+        activity?.SetTag("edgecluster.origin", request.OriginDevice);
+        activity?.SetTag("edgecluster.bytes_in", TensorPayload.TotalBytes(request.Inputs));
+        try
+        {
+            var stage0 = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(request.OriginDevice, request.Deployment, 0));
+            var result = await stage0.InferAsync(request);
+            activity?.SetTag("edgecluster.stages", result.Hops.Length);
+            activity?.SetTag("edgecluster.bytes_out", TensorPayload.TotalBytes(result.Outputs));
+
+            // The fleet reports the trace it ran under; without a listener there it may have none while we do.
+            return result.TraceId is null && activity is not null ? result with { TraceId = activity.TraceId.ToHexString() } : result;
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+    }
+}

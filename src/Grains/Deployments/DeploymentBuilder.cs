@@ -1,0 +1,34 @@
+using EdgeCluster.Grains.Interfaces.Deployments;
+using EdgeCluster.Grains.Interfaces.Devices;
+using EdgeCluster.Grains.Interfaces.Inference;
+using EdgeCluster.Grains.Interfaces.Models;
+using EdgeCluster.Grains.Interfaces.Tensors;
+
+namespace EdgeCluster.Grains.Deployments;
+
+/// <summary>Plans a model's split over devices, stores every shard as a blob, and has each device open its shard.</summary>
+public static class DeploymentBuilder
+{
+    public static async Task<StageRoute[]> BuildAsync(IGrainFactory grains, ModelInfo model, DeploymentSpec spec, IReadOnlyList<DeviceInfo> devices)
+    {
+        var content = await ModelBlobTransfer.DownloadAsync(grains, model.Sha256);
+        var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices));
+        var routes = new StageRoute[stages.Count];
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var stage = stages[i];
+            var sha = await ModelBlobTransfer.UploadAsync(grains, stage.Model.ModelBytes);
+            routes[i] = stage.ToRoute(sha) with
+            {
+                Codec = i < stages.Count - 1 ? Inference.ActivationWire.CheckCodec(spec.Codec) : TensorEncoding.None,
+            };
+        }
+
+        await LoadAsync(grains, routes);
+        return routes;
+    }
+
+    /// <summary>Has each stage's device fetch its shard (if absent) and open its session.</summary>
+    public static Task LoadAsync(IGrainFactory grains, IEnumerable<StageRoute> stages) =>
+        Task.WhenAll(stages.Select(r => grains.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(r.DeviceId, r.ShardSha256)).EnsureLoadedAsync()));
+}

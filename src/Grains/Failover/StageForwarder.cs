@@ -1,0 +1,71 @@
+using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Deployments;
+using EdgeCluster.Grains.Interfaces.Errors;
+using EdgeCluster.Grains.Interfaces.Inference;
+using Polly;
+
+namespace EdgeCluster.Grains.Failover;
+
+/// <summary>
+/// Hands a request to the next stage and, when that stage's device fails or leaves, retries from here, the
+/// last completed stage, which still holds the tensors: the deployment re-places the stage and the same
+/// request goes to its new device. A re-plan that changes the layout sends the request back to its origin.
+/// </summary>
+public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes)
+{
+    public async Task<InferenceResult> ForwardAsync(StageRequest request, DeploymentRoute route)
+    {
+        var current = route;
+        var target = current.Stages[request.Stage].DeviceId;
+        var attempt = 0;
+        var pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(StageCallRetry.HopOptions(
+                exception => ShouldRetry(exception, target),
+                args =>
+                {
+                    PipelineMetrics.Retries.Add(1, new KeyValuePair<string, object?>("stage", request.Stage));
+                    return ValueTask.CompletedTask;
+                }))
+            .Build();
+        try
+        {
+            var result = await pipeline.ExecuteAsync(async _ =>
+            {
+                if (attempt++ > 0)
+                {
+                    var latest = await grains.GetGrain<IDeploymentGrain>(request.Deployment).RepairAsync(target);
+                    routes.Remember(latest);
+                    if (!RouteLayout.SameLayout(latest, current))
+                    {
+                        throw new RouteChangedException(
+                            $"Deployment '{request.Deployment}' was re-planned (version {current.Version} → {latest.Version}) while request {request.RequestId} waited for stage {request.Stage}.");
+                    }
+
+                    current = latest;
+                    target = current.Stages[request.Stage].DeviceId;
+                }
+
+                var next = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage));
+                return await next.RunAsync(request with { RouteVersion = current.Version });
+            });
+            return attempt > 1 ? result with { Retries = result.Retries + attempt - 1 } : result;
+        }
+        catch (Exception exception) when (DeviceFailures.IsTransport(exception))
+        {
+            throw new EdgeClusterException(
+                EdgeClusterErrorKind.Unavailable,
+                $"Stage {request.Stage} of '{request.Deployment}' on device '{target}' did not answer after {attempt} attempts: {exception.Message}",
+                exception);
+        }
+    }
+
+    private bool ShouldRetry(Exception exception, string target) => exception switch
+    {
+        RouteChangedException => false,
+        _ when DeviceFailures.IsTransport(exception) => true,
+
+        // A placement error or any failure while the target is no longer an active device: the device went away under the call.
+        EdgeClusterException => !membership.IsActive(target),
+        _ => false,
+    };
+}

@@ -1,0 +1,47 @@
+using EdgeCluster.Grains.Failover;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace EdgeCluster.Silo.Clustering;
+
+/// <summary>
+/// Clustering and fleet storage from the <c>Orleans:Clustering</c> section. <c>ProviderType=AdoNet</c> with
+/// <c>Invariant=Npgsql</c> and <c>ConnectionString</c> puts membership in PostgreSQL (Orleans reads those keys itself)
+/// and the fleet-wide grain state in the same database; no provider means one machine with localhost clustering
+/// and fleet state in memory.
+/// </summary>
+public static class FleetClusteringExtensions
+{
+    public const string Section = "Orleans:Clustering";
+
+    public static ISiloBuilder AddFleetClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var clustering = configuration.GetSection(Section);
+        var provider = clustering["ProviderType"];
+        if (string.IsNullOrEmpty(provider))
+        {
+            silo.UseLocalhostClustering();
+        }
+
+        silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+        if (string.Equals(provider, "AdoNet", StringComparison.OrdinalIgnoreCase))
+        {
+            var invariant = clustering["Invariant"] is { Length: > 0 } name ? name : "Npgsql";
+            var connectionString = clustering["ConnectionString"] is { Length: > 0 } text
+                ? text
+                : configuration.GetConnectionString(clustering["ConnectionName"] ?? "")
+                  ?? throw new InvalidOperationException($"{Section}:ProviderType is AdoNet but neither {Section}:ConnectionString nor {Section}:ConnectionName is set.");
+            silo.AddAdoNetGrainStorage(FleetStorage.Name, options => options.Configure<Serializer>((storage, serializer) =>
+            {
+                storage.Invariant = invariant;
+                storage.ConnectionString = connectionString;
+
+                // Orleans' own binary format: the stored records are [GenerateSerializer] types already.
+                storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+
+        return silo;
+    }
+}

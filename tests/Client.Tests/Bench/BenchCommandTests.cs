@@ -1,0 +1,68 @@
+using System.Text.Json;
+using EdgeCluster.Client.Bench;
+using EdgeCluster.Client.Fleet;
+using EdgeCluster.Client.Tests.Cli;
+
+namespace EdgeCluster.Client.Tests.Bench;
+
+public sealed class BenchCommandTests
+{
+    private static readonly string[] SummaryKeys =
+    [
+        "baseline_ms", "split_latency_ratio", "pipeline_rps", "baseline_rps_1core", "baseline_rps_2core", "bytes_per_request",
+        "int8_cosine", "fp16_cosine", "planner_ms", "best_split_ms", "hop_overhead_ms_1mb",
+    ];
+
+    [Fact]
+    public async Task QuickBench_ReportsEveryFigure_AndStopsItsFleets()
+    {
+        await using var home = new TempHome();
+        var benchHomes = Path.Combine(home.Path, BenchFleet.Folder);
+        try
+        {
+            var run = (await EdgeClusterCli.RunAsync(home.Path, "bench", "--quick", "--json")).AssertSucceeded();
+
+            var summary = run.Json();
+            Assert.All(SummaryKeys, key => Assert.True(summary.TryGetProperty(key, out _), $"missing '{key}' in {summary}"));
+            Assert.True(summary.GetProperty("baseline_ms").GetDouble() > 0);
+            var ratios = summary.GetProperty("split_latency_ratio");
+            Assert.All(["1", "2", "3", "4"], stages => Assert.True(ratios.GetProperty(stages).GetDouble() > 0, $"stages {stages}: {ratios}"));
+            Assert.All(["pipeline_rps", "baseline_rps_1core", "baseline_rps_2core"], key => Assert.True(summary.GetProperty(key).GetDouble() > 0, $"{key}: {summary}"));
+            Assert.Equal(JsonValueKind.Number, summary.GetProperty("hop_overhead_ms_1mb").ValueKind);
+
+            // The devices' own call filters count what arrived: float32, then half of it, then a quarter.
+            var bytes = summary.GetProperty("bytes_per_request");
+            var none = bytes.GetProperty("none").GetInt64();
+            Assert.True(none > 0);
+            Assert.Equal(none / 2, bytes.GetProperty("fp16").GetInt64());
+            Assert.Equal(none / 4, bytes.GetProperty("int8").GetInt64());
+            Assert.InRange(summary.GetProperty("fp16_cosine").GetDouble(), 0.99999, 1 + 1e-9);
+            Assert.InRange(summary.GetProperty("int8_cosine").GetDouble(), 0.9999, 1 + 1e-9);
+
+            // Shaped links are measured only on the network-namespace rig; without it the figures are null, not made up.
+            Assert.Equal(summary.GetProperty("planner_ms").ValueKind == JsonValueKind.Null, summary.GetProperty("best_split_ms").ValueKind == JsonValueKind.Null);
+
+            Assert.Empty(Directory.Exists(benchHomes) ? Directory.GetDirectories(benchHomes) : []);
+        }
+        finally
+        {
+            await StopLeftoverFleetsAsync(benchHomes);
+        }
+    }
+
+    private static async Task StopLeftoverFleetsAsync(string benchHomes)
+    {
+        if (!Directory.Exists(benchHomes))
+        {
+            return;
+        }
+
+        foreach (var fleetHome in Directory.GetDirectories(benchHomes))
+        {
+            if (FleetState.TryRead(fleetHome) is { } state)
+            {
+                await FleetLauncher.StopAsync(state);
+            }
+        }
+    }
+}
