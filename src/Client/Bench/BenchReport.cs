@@ -70,6 +70,8 @@ public sealed record BenchReport(
                 ["best_split"] = s.BestSplit,
             }).ToArray(),
             ["runs"] = Settings.Runs,
+            ["throughput_rounds"] = Settings.ThroughputRounds,
+            ["throughput_seconds"] = Settings.ThroughputSeconds,
             ["quick"] = Settings.Quick,
             ["notes"] = Notes,
         };

@@ -16,23 +16,34 @@ public static class BenchRunner
     public static async Task<BenchReport> RunAsync(BenchSettings settings, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var notes = new List<string>();
+        var loadBefore = LoadAverage();
         using var whole = ShardSession.FromFile(ResNet18.ModelPath);
         var input = DeterministicInputs.Create(whole.Inputs, seed: 0);
         var exact = whole.Run(input)[0];
 
         var loopback = await new LoopbackBench(settings, progress).RunAsync(whole, input, exact, cancellationToken);
 
+        // Throughput windows alternate between the pipeline and the baselines, so a load change on the machine hits all of them.
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
-        progress.Report("baseline throughput: whole model, one core, one ONNX Runtime thread");
-        var oneCore = await BaselineProcess.RunAsync("0", 1, 1, Warmup(settings), window, cancellationToken);
-        progress.Report("baseline throughput: whole model, two cores, two ONNX Runtime threads");
-        var twoIntraOp = await BaselineProcess.RunAsync("0,1", 2, 1, Warmup(settings), window, cancellationToken);
-        progress.Report("baseline throughput: whole model, two cores, two requests at once");
-        var twoRequests = await BaselineProcess.RunAsync("0,1", 1, 2, Warmup(settings), window, cancellationToken);
-
-        var pipelineRps = await new PipelineBench(settings, progress).RunAsync(input, cancellationToken);
+        var warmup = Warmup(settings);
+        var pipeline = new List<double>();
+        var oneCore = new List<BaselineThroughput>();
+        var twoIntraOp = new List<BaselineThroughput>();
+        var twoRequests = new List<BaselineThroughput>();
+        await using (var pipe = await PipelineBench.StartAsync(input, progress, cancellationToken))
+        {
+            for (var round = 1; round <= settings.ThroughputRounds; round++)
+            {
+                progress.Report($"throughput round {round} of {settings.ThroughputRounds}: pipeline, then the whole model on 1 core, on 2 cores with 2 threads, on 2 cores with 2 requests");
+                pipeline.Add(await pipe.MeasureAsync(settings.Concurrency, warmup, window, cancellationToken));
+                oneCore.Add(await BaselineProcess.RunAsync("0", 1, 1, warmup, window, cancellationToken));
+                twoIntraOp.Add(await BaselineProcess.RunAsync("0,1", 2, 1, warmup, window, cancellationToken));
+                twoRequests.Add(await BaselineProcess.RunAsync("0,1", 1, 2, warmup, window, cancellationToken));
+            }
+        }
 
         var shaped = ShapedLinkBench.Measure(notes);
+        notes.Add($"1-minute load average {loadBefore} at the start and {LoadAverage()} at the end, on {Environment.ProcessorCount} cores: anything else running skews every figure.");
         return new BenchReport(
             settings,
             loopback.BaselineMilliseconds,
@@ -42,11 +53,26 @@ public static class BenchRunner
             loopback.HopTwoStageMilliseconds - loopback.HopOneStageMilliseconds,
             loopback.HopOneStageMilliseconds,
             loopback.HopTwoStageMilliseconds,
-            pipelineRps,
-            oneCore,
-            twoIntraOp,
-            twoRequests,
+            Statistics.Median(pipeline),
+            Median(oneCore),
+            Median(twoIntraOp),
+            Median(twoRequests),
             shaped,
             notes);
+    }
+
+    private static BaselineThroughput Median(IReadOnlyList<BaselineThroughput> runs) =>
+        runs[0] with { RequestsPerSecond = Statistics.Median(runs.Select(r => r.RequestsPerSecond)) };
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 }

@@ -4,12 +4,13 @@ namespace EdgeCluster.Client.Bench;
 /// <param name="Runs">Timed requests per latency figure (the median is reported).</param>
 /// <param name="WarmupRuns">Untimed requests before them, per deployment.</param>
 /// <param name="ThroughputSeconds">Length of each closed-loop throughput window.</param>
+/// <param name="ThroughputRounds">Rounds of throughput windows (pipeline and baselines alternate; the median is reported).</param>
 /// <param name="Concurrency">Requests in flight in the pipeline's closed loop.</param>
-public sealed record BenchSettings(int Runs, int WarmupRuns, double ThroughputSeconds, int Concurrency, bool Quick)
+public sealed record BenchSettings(int Runs, int WarmupRuns, double ThroughputSeconds, int ThroughputRounds, int Concurrency, bool Quick)
 {
     public const int MaxStages = 4;
 
-    public static BenchSettings Full { get; } = new(21, 3, 10, 4, false);
+    public static BenchSettings Full { get; } = new(21, 3, 5, 3, 4, false);
 
-    public static BenchSettings QuickRun { get; } = new(3, 1, 2, 4, true);
+    public static BenchSettings QuickRun { get; } = new(3, 1, 2, 1, 4, true);
 }

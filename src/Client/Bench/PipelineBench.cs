@@ -5,14 +5,23 @@ using EdgeCluster.Onnx.Tensors;
 namespace EdgeCluster.Client.Bench;
 
 /// <summary>
-/// Closed-loop throughput of ResNet18 split in two over two silo processes that are each held to one core
-/// (<c>taskset -c 0</c> and <c>-c 1</c>, one ONNX Runtime thread each): the pipeline's answer to one and two cores
-/// of the monolithic model.
+/// ResNet18 split in two over two silo processes that are each held to one core (<c>taskset -c 0</c> and <c>-c 1</c>,
+/// one ONNX Runtime thread each): the pipeline's answer to one and two cores of the monolithic model. Stays up
+/// between windows so that its windows can alternate with the baselines'.
 /// </summary>
-public sealed class PipelineBench(BenchSettings settings, IProgress<string> progress)
+public sealed class PipelineBench : IAsyncDisposable
 {
     private const string Model = "resnet18";
     private const string Deployment = "bench-pipe";
+
+    private readonly BenchFleet _fleet;
+    private readonly IReadOnlyList<NamedTensor> _input;
+
+    private PipelineBench(BenchFleet fleet, IReadOnlyList<NamedTensor> input)
+    {
+        _fleet = fleet;
+        _input = input;
+    }
 
     public static FleetLaunchOptions Options { get; } = FleetLaunchOptions.Development with
     {
@@ -20,15 +29,27 @@ public sealed class PipelineBench(BenchSettings settings, IProgress<string> prog
             ["env", "EDGECLUSTER_ORT_THREADS=1", "EdgeCluster__Device__RelativeSpeed=1", "EdgeCluster__Device__Cores=1", "taskset", "-c", device == BenchFleet.Origin ? "0" : "1"],
     };
 
-    public async Task<double> RunAsync(IReadOnlyList<NamedTensor> input, CancellationToken cancellationToken)
+    public static async Task<PipelineBench> StartAsync(IReadOnlyList<NamedTensor> input, IProgress<string> progress, CancellationToken cancellationToken)
     {
         progress.Report("starting 2 silo processes held to core 0 and core 1");
-        await using var fleet = await BenchFleet.StartAsync(2, Options, progress, cancellationToken);
-        await fleet.Client.RegisterModelAsync(Model, await File.ReadAllBytesAsync(ResNet18.ModelPath, cancellationToken), cancellationToken: cancellationToken);
-        progress.Report("deploying ResNet18 in 2 stages");
-        await fleet.DeployAsync(Deployment, Model, 2);
-        progress.Report($"closed loop, {settings.Concurrency} requests in flight, {settings.ThroughputSeconds:F0} s");
-        return await ClosedLoop.RequestsPerSecondAsync(
-            () => fleet.InferAsync(Deployment, input), settings.Concurrency, BenchRunner.Warmup(settings), TimeSpan.FromSeconds(settings.ThroughputSeconds), cancellationToken);
+        var fleet = await BenchFleet.StartAsync(2, Options, progress, cancellationToken);
+        try
+        {
+            await fleet.Client.RegisterModelAsync(Model, await File.ReadAllBytesAsync(ResNet18.ModelPath, cancellationToken), cancellationToken: cancellationToken);
+            progress.Report("deploying ResNet18 in 2 stages");
+            await fleet.DeployAsync(Deployment, Model, 2);
+            return new PipelineBench(fleet, input);
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Closed-loop requests per second with <paramref name="concurrency"/> requests in flight.</summary>
+    public Task<double> MeasureAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken) =>
+        ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(Deployment, _input), concurrency, warmup, window, cancellationToken);
+
+    public ValueTask DisposeAsync() => _fleet.DisposeAsync();
 }

@@ -14,11 +14,12 @@ public static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Few runs and short windows: checks that everything runs, figures are rough" };
         var runs = new Option<int?>("--runs") { Description = "Timed requests per latency figure (default 21, quick 3)" };
-        var seconds = new Option<double?>("--seconds") { Description = "Length of each throughput window in seconds (default 10, quick 2)" };
+        var seconds = new Option<double?>("--seconds") { Description = "Length of each throughput window in seconds (default 5, three rounds; quick 2, one round)" };
         var json = CommonOptions.Json();
+        var replicas = new Option<bool>("--replicas") { Description = "Only the replica scaling bench: a two-stage tail with 1 then 2 replicas, each on its own core" };
         var command = new Command("bench", "Measure split latency, link bytes per codec, hop cost and pipeline throughput against the whole model")
         {
-            quick, runs, seconds, json,
+            quick, runs, seconds, json, replicas,
         };
         command.Subcommands.Add(Baseline());
         command.SetAction(async (result, cancellationToken) =>
@@ -32,6 +33,18 @@ public static class BenchCommand
             if (result.GetValue(seconds) is { } s)
             {
                 settings = s > 0 ? settings with { ThroughputSeconds = s } : throw new EdgeClusterCliException($"--seconds must be positive; got {s}.");
+            }
+
+            if (result.GetValue(replicas))
+            {
+                var scaling = await ReplicaScalingBench.RunAsync(settings, new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")), cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"replica_scaling: {scaling.OneReplicaRps:F1} → {scaling.TwoReplicasRps:F1} req/s (x{scaling.Speedup:F2})");
+                if (result.GetValue(json))
+                {
+                    JsonLine.Write(new Dictionary<string, object> { ["replica_scaling"] = scaling.ToJson() });
+                }
+
+                return 0;
             }
 
             var report = await BenchRunner.RunAsync(settings, new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")), cancellationToken);

@@ -25,6 +25,7 @@ public static class CliApplication
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(DrillCommand.Create());
         root.Subcommands.Add(RebalanceCommand.Create());
+        root.Subcommands.Add(ScaleCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TopCommand.Create());
         return root;

@@ -17,17 +17,19 @@ public static class DeployCommand
         var stages = CommonOptions.Stages(3);
         var codec = new Option<string>("--codec") { Description = "Codec for activations between stages: none, fp16 or int8", DefaultValueFactory = _ => "none" };
         var devices = new Option<string?>("--devices") { Description = "Comma-separated device ids, stage 0 on the first (default: every device)" };
+        var origins = new Option<string?>("--origins") { Description = "Comma-separated devices that send requests: each gets stage 0 loaded now (default: origins load it on first use)" };
+        var replicas = new Option<int>("--replicas") { Description = "Replicas of every stage after stage 0, on distinct devices", DefaultValueFactory = _ => 1 };
         var gateway = CommonOptions.Gateway();
         var clusterId = CommonOptions.ClusterId();
         var json = CommonOptions.Json();
-        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, codec, gateway, clusterId, json };
+        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, origins, replicas, codec, gateway, clusterId, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var (defaultName, content) = ModelSource.Load(result.GetValue(model)!);
             await using var client = await FleetConnection.ConnectAsync(result.GetValue(gateway), result.GetValue(clusterId), null, cancellationToken);
             var status = await RegisterAndDeployAsync(
                 client, result.GetValue(name) ?? defaultName, content, result.GetValue(stages), ParseDevices(result.GetValue(devices)), cancellationToken,
-                ParseCodec(result.GetValue(codec)!));
+                ParseCodec(result.GetValue(codec)!), ParseDevices(result.GetValue(origins)), result.GetValue(replicas));
             CatalogCommands.PrintRoute(status.Route!);
             if (result.GetValue(json))
             {
@@ -37,6 +39,7 @@ public static class DeployCommand
                     model = status.Route!.Model,
                     stages = status.Route.Stages.Length,
                     devices = status.Route.Stages.Select(s => s.DeviceId),
+                    replicas = status.Route.Stages.Select(s => s.Devices),
                     version = status.Route.Version,
                 });
             }
@@ -61,7 +64,7 @@ public static class DeployCommand
     /// <summary>Uploads (with a progress bar), registers and deploys; the deployment takes the model's name.</summary>
     public static async Task<DeploymentStatus> RegisterAndDeployAsync(
         EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken,
-        TensorEncoding codec = TensorEncoding.None)
+        TensorEncoding codec = TensorEncoding.None, string[]? origins = null, int replicas = 1)
     {
         ModelInfo? info = null;
         await AnsiConsole.Progress().StartAsync(async context =>
@@ -74,8 +77,8 @@ public static class DeployCommand
         AnsiConsole.MarkupLineInterpolated($"registered [bold]{info!.Name}[/] sha256 {info.Sha256[..12]}, {info.NodeCount} nodes, opset {info.OpsetVersion}");
         var status = await AnsiConsole.Status().StartAsync(
             $"deploying {name} in {stages} stages",
-            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec }));
-        AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => s.DeviceId))}");
+            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec, Origins = origins ?? [], Replicas = replicas }));
+        AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => string.Join("+", s.Devices)))}");
         return status;
     }
 }

@@ -104,35 +104,37 @@ public sealed class FleetLauncher(string home)
     public static async Task<IReadOnlyList<FleetSilo>> StopAsync(FleetState state)
     {
         var ours = state.Silos.Where(s => IsOurs(s.Pid, state.FleetId)).ToList();
-        foreach (var silo in ours)
+
+        // A supervisor is told to stop restarting, then its silo gets SIGTERM; the supervisor exits after it.
+        var processes = ours.Select(s => (Silo: s, Child: s.Supervised ? SiloProcess(s) : null)).ToList();
+        foreach (var (silo, child) in processes)
         {
             if (silo.Supervised)
             {
                 File.WriteAllText(StopMarker(silo), "");
             }
 
-            if (SiloProcess(silo) is { } pid)
-            {
-                ProcessSignals.Terminate(pid);
-            }
-
-            ProcessSignals.Terminate(silo.Pid);
+            ProcessSignals.Terminate(child ?? silo.Pid);
         }
 
         var deadline = Stopwatch.StartNew();
-        while (ours.Any(s => ProcessSignals.IsAlive(s.Pid)) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (processes.Any(p => ProcessSignals.IsAlive(p.Silo.Pid) || (p.Child is { } child && ProcessSignals.IsAlive(child)))
+            && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100);
         }
 
-        foreach (var silo in ours.Where(s => ProcessSignals.IsAlive(s.Pid)))
+        foreach (var (silo, child) in processes)
         {
-            if (SiloProcess(silo) is { } pid)
+            if (child is { } pid && ProcessSignals.IsAlive(pid))
             {
                 ProcessSignals.ForceKill(pid);
             }
 
-            ProcessSignals.ForceKill(silo.Pid);
+            if (ProcessSignals.IsAlive(silo.Pid))
+            {
+                ProcessSignals.ForceKill(silo.Pid);
+            }
         }
 
         return ours;

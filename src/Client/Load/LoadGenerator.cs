@@ -6,6 +6,9 @@ using EdgeCluster.Onnx.Tensors;
 
 namespace EdgeCluster.Client.Load;
 
+/// <summary>A device requests enter at, with the client connected through that device's own gateway.</summary>
+public sealed record LoadOrigin(string Device, EdgeClusterClient Client, OriginWatch? Watch = null);
+
 /// <summary>One finished request as the load generator saw it.</summary>
 public sealed record LoadCompletion(int Index, string RequestId, InferenceResult? Result, Exception? Error, double Milliseconds, long CompletedAt);
 
@@ -17,6 +20,12 @@ public sealed record LoadCompletion(int Index, string RequestId, InferenceResult
 public sealed class LoadGenerator(
     EdgeClusterClient client, string deployment, string originDevice, IReadOnlyList<NamedTensor> inputs, OriginWatch? originWatch = null)
 {
+    /// <summary>Where requests enter, taken in turn (request i at origin i mod n); by default only the constructor's origin.</summary>
+    public IReadOnlyList<LoadOrigin> Origins { get; init; } = [new LoadOrigin(originDevice, client, originWatch)];
+
+    /// <summary>The origin request <paramref name="index"/> enters at.</summary>
+    public LoadOrigin OriginOf(int index) => Origins[index % Origins.Count];
+
     /// <summary>Runs the load; <paramref name="onCompleted"/> sees every request as it finishes (the drill uses it to kill a device).</summary>
     public async Task<LoadReport> RunAsync(int requests, int concurrency, Action<LoadCompletion>? onCompleted = null, CancellationToken cancellationToken = default)
     {
@@ -29,6 +38,8 @@ public sealed class LoadGenerator(
         var results = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var failures = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
+        var perOrigin = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var perReplica = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         int next = -1, ok = 0, retried = 0, duplicates = 0;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, requests)).Select(_ => Task.Run(async () =>
@@ -43,7 +54,8 @@ public sealed class LoadGenerator(
                 Exception? error = null;
                 try
                 {
-                    result = await OriginInference.InferAsync(client, deployment, originDevice, inputs, id, originWatch);
+                    var origin = OriginOf(index);
+                    result = await OriginInference.InferAsync(origin.Client, deployment, origin.Device, inputs, id, origin.Watch);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
@@ -61,6 +73,18 @@ public sealed class LoadGenerator(
                     {
                         Interlocked.Increment(ref ok);
                         latencies.Add(milliseconds);
+
+                        // The device that ran stage 0 is where the request entered; the hops name every replica that served it.
+                        if (result.Hops.Length > 0)
+                        {
+                            perOrigin.AddOrUpdate(result.Hops[0].Device, 1, (_, count) => count + 1);
+                        }
+
+                        foreach (var hop in result.Hops)
+                        {
+                            perReplica.AddOrUpdate($"{hop.Stage}@{hop.Device}", 1, (_, count) => count + 1);
+                        }
+
                         if (result.Retries > 0)
                         {
                             Interlocked.Increment(ref retried);
@@ -80,7 +104,11 @@ public sealed class LoadGenerator(
         var sorted = latencies.Order().ToArray();
         return new LoadReport(
             requests, ok, new SortedDictionary<string, int>(failures, StringComparer.Ordinal), retried, duplicates,
-            Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99), ok / seconds, seconds);
+            Percentile(sorted, 0.50), Percentile(sorted, 0.95), Percentile(sorted, 0.99), ok / seconds, seconds)
+        {
+            PerOrigin = new SortedDictionary<string, int>(perOrigin, StringComparer.Ordinal),
+            PerReplica = new SortedDictionary<string, int>(perReplica, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Nearest-rank percentile; 0 when nothing succeeded.</summary>

@@ -10,4 +10,12 @@ public sealed record DeploymentSpec(
     /// <summary>Codec for the float activations on every link between stages; None sends them as they are.</summary>
     [Id(3)]
     public Tensors.TensorEncoding Codec { get; init; }
+
+    /// <summary>Devices that send requests: each gets stage 0 loaded at deploy time. Empty: origins load it on first use.</summary>
+    [Id(4)]
+    public string[] Origins { get; init; } = [];
+
+    /// <summary>Replicas of every stage after stage 0, on distinct devices; 0 or 1 means one.</summary>
+    [Id(5)]
+    public int Replicas { get; init; }
 }

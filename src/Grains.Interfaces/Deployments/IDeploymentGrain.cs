@@ -37,4 +37,11 @@ public interface IDeploymentGrain : IGrainWithStringKey
     /// <summary>Re-plans the deployment over the devices in the fleet now; requests under way finish on the old route.</summary>
     [Alias("rebalance")]
     Task<DeploymentStatus> RebalanceAsync();
+
+    /// <summary>
+    /// Sets the number of replicas of <paramref name="stage"/> (not stage 0, which runs on each origin): new replicas load
+    /// their shard before they enter the route; removed ones leave the route at once and finish what they already hold.
+    /// </summary>
+    [Alias("scale")]
+    Task<DeploymentStatus> ScaleAsync(int stage, int replicas);
 }

@@ -21,4 +21,11 @@ public sealed record StageRoute(
     /// <summary>Codec for the float tensors this stage forwards to the next one (None on the last stage).</summary>
     [Id(10)]
     public Tensors.TensorEncoding Codec { get; init; }
+
+    /// <summary>Every device that runs this stage; <see cref="DeviceId"/> is the primary (the first). Empty in routes without replicas.</summary>
+    [Id(11)]
+    public string[] Replicas { get; init; } = [];
+
+    /// <summary>The devices of this stage: <see cref="Replicas"/>, or just <see cref="DeviceId"/> when there are none.</summary>
+    public string[] Devices => Replicas.Length == 0 ? [DeviceId] : Replicas;
 }

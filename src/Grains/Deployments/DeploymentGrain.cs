@@ -107,6 +107,28 @@ public sealed partial class DeploymentGrain(
         return Status();
     }
 
+    public async Task<DeploymentStatus> ScaleAsync(int stage, int replicas)
+    {
+        var current = ReadyRoute();
+        if (stage < 1 || stage >= current.Stages.Length)
+        {
+            throw EdgeClusterException.InvalidArgument(
+                $"Stage {stage} of '{Name}' cannot be scaled: it has stages 0-{current.Stages.Length - 1}, and stage 0 runs on each request's origin device.");
+        }
+
+        var scaled = ReplicaPlacement.WithReplicas(current.Stages, stage, replicas, await LiveDevicesAsync());
+        var before = current.Stages[stage].Devices;
+
+        // New replicas open their session before any request can reach them; removed ones stay loaded and finish the requests they hold.
+        await DeploymentBuilder.LoadAsync(GrainFactory, scaled.Devices.Except(before, StringComparer.Ordinal).Select(d => scaled with { DeviceId = d }));
+        var stages = current.Stages.ToArray();
+        stages[stage] = scaled;
+        var next = current with { Version = NextVersion, Stages = stages };
+        await PublishAsync(State.Spec!, next);
+        LogScaled(logger, Name, stage, string.Join(",", scaled.Devices), next.Version);
+        return Status();
+    }
+
     private int NextVersion => (State.Latest?.Version ?? 0) + 1;
 
     private DeploymentRoute ReadyRoute() =>
@@ -120,12 +142,15 @@ public sealed partial class DeploymentGrain(
         ? new DeploymentStatus(Name, DeploymentState.Deploying, State.Latest, null, DateTimeOffset.UtcNow)
         : new DeploymentStatus(Name, State.State, State.State == DeploymentState.Failed ? null : State.Latest, State.Error, State.UpdatedAt);
 
-    private async Task<(ModelInfo Model, Interfaces.Deployments.StageRoute[] Stages)> PlanAsync(DeploymentSpec spec)
+    private async Task<(ModelInfo Model, StageRoute[] Stages)> PlanAsync(DeploymentSpec spec)
     {
         var model = await GrainFactory.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.Key).GetAsync(spec.Model)
             ?? throw EdgeClusterException.NotFound($"Model '{spec.Model}' is not registered; upload it first.");
-        var devices = DeviceSelection.Select(spec, await LiveDevicesAsync());
-        return (model, await DeploymentBuilder.BuildAsync(GrainFactory, model, spec, devices));
+        var live = await LiveDevicesAsync();
+        var devices = DeviceSelection.Select(spec, live);
+        var stages = ReplicaPlacement.Assign(await DeploymentBuilder.BuildAsync(GrainFactory, model, spec, devices), spec, live);
+        await DeploymentBuilder.LoadAsync(GrainFactory, stages.SelectMany(s => s.Devices.Skip(1).Select(d => s with { DeviceId = d })));
+        return (model, stages);
     }
 
     /// <summary>Devices that are active members and not themselves stopping (when the whole fleet stops, nothing moves).</summary>
@@ -167,10 +192,22 @@ public sealed partial class DeploymentGrain(
     private async Task<DeploymentRoute> RelocateAsync(string device, string reason)
     {
         var route = State.Latest!;
-        if (route.Stages.All(s => s.DeviceId != device))
+        if (route.Stages.All(s => !s.Devices.Contains(device, StringComparer.Ordinal)))
         {
             return route;
         }
+
+        // A replica that leaves just leaves the rotation: the stage's other replicas already run it.
+        var pruned = ReplicaPlacement.WithoutDevice(route.Stages, device);
+        if (pruned.All(s => s.DeviceId != device))
+        {
+            var smaller = route with { Version = NextVersion, Stages = pruned };
+            await PublishAsync(State.Spec!, smaller);
+            LogRelocated(logger, Name, device, reason, string.Join(",", smaller.Stages.Select(s => string.Join("+", s.Devices))), smaller.Version, 0);
+            return smaller;
+        }
+
+        route = route with { Stages = pruned };
 
         var watch = Stopwatch.StartNew();
         var excluded = new HashSet<string>(StringComparer.Ordinal) { device };
@@ -193,7 +230,13 @@ public sealed partial class DeploymentGrain(
                 }
                 else
                 {
-                    var (_, stages) = await PlanAsync(State.Spec! with { Devices = [.. candidates.Select(d => d.DeviceId)] });
+                    var ids = candidates.Select(d => d.DeviceId).ToArray();
+                    var (_, stages) = await PlanAsync(State.Spec! with
+                    {
+                        Devices = ids,
+                        Origins = [.. State.Spec!.Origins.Where(ids.Contains)],
+                        Replicas = Math.Min(State.Spec!.Replicas, ids.Length),
+                    });
                     next = route with { Version = NextVersion, Stages = stages };
                 }
 
@@ -222,7 +265,7 @@ public sealed partial class DeploymentGrain(
             return;
         }
 
-        foreach (var device in route.Stages.Select(s => s.DeviceId).Distinct(StringComparer.Ordinal).Where(d => !membership.IsActive(d)).ToArray())
+        foreach (var device in route.Stages.SelectMany(s => s.Devices).Distinct(StringComparer.Ordinal).Where(d => !membership.IsActive(d)).ToArray())
         {
             try
             {
@@ -246,6 +289,9 @@ public sealed partial class DeploymentGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deployment {Deployment}: could not move the stages of device {Device}")]
     private static partial void LogRelocateFailed(ILogger logger, string deployment, string device, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment}: stage {Stage} now on {Devices} (version {Version})")]
+    private static partial void LogScaled(ILogger logger, string deployment, int stage, string devices, int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment} rebalanced onto {Devices} in {Milliseconds:F0} ms")]
     private static partial void LogRebalanced(ILogger logger, string deployment, string devices, double milliseconds);

@@ -10,6 +10,7 @@ public static class FailoverSiloBuilderExtensions
     {
         silo.Services.AddSingleton<OriginRequestGuard>();
         silo.Services.AddSingleton<StageWorkTracker>();
+        silo.Services.AddSingleton<Inference.ReplicaSelector>();
         silo.Services.AddSingleton<GracefulDrain>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GracefulDrain>());
 

@@ -1,4 +1,5 @@
 using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
@@ -11,12 +12,13 @@ namespace EdgeCluster.Grains.Failover;
 /// last completed stage, which still holds the tensors: the deployment re-places the stage and the same
 /// request goes to its new device. A re-plan that changes the layout sends the request back to its origin.
 /// </summary>
-public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes)
+public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes, ReplicaSelector replicas)
 {
     public async Task<InferenceResult> ForwardAsync(StageRequest request, DeploymentRoute route)
     {
         var current = route;
-        var target = current.Stages[request.Stage].DeviceId;
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed);
         var attempt = 0;
         var pipeline = new ResiliencePipelineBuilder()
             .AddRetry(StageCallRetry.HopOptions(
@@ -33,6 +35,8 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
             {
                 if (attempt++ > 0)
                 {
+                    // The replica that failed is out of rotation for this request; the same request id goes to another one.
+                    failed.Add(target);
                     var latest = await grains.GetGrain<IDeploymentGrain>(request.Deployment).RepairAsync(target);
                     routes.Remember(latest);
                     if (!RouteLayout.SameLayout(latest, current))
@@ -42,10 +46,11 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                     }
 
                     current = latest;
-                    target = current.Stages[request.Stage].DeviceId;
+                    target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed);
                 }
 
                 var next = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage));
+                using var lease = await replicas.StartAsync(target, request.Stage);
                 return await next.RunAsync(request with { RouteVersion = current.Version });
             });
             return attempt > 1 ? result with { Retries = result.Retries + attempt - 1 } : result;
@@ -57,6 +62,14 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                 $"Stage {request.Stage} of '{request.Deployment}' on device '{target}' did not answer after {attempt} attempts: {exception.Message}",
                 exception);
         }
+    }
+
+    /// <summary>The stage's replicas this silo sees as active; all of them when it sees none (the repair decides then).</summary>
+    private string[] LiveReplicas(StageRoute stage)
+    {
+        var devices = stage.Devices;
+        var live = devices.Where(membership.IsActive).ToArray();
+        return live.Length == 0 ? devices : live;
     }
 
     private bool ShouldRetry(Exception exception, string target) => exception switch

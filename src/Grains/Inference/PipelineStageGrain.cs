@@ -17,7 +17,7 @@ namespace EdgeCluster.Grains.Inference;
 /// </summary>
 [DevicePlacement, Reentrant]
 public sealed class PipelineStageGrain(
-    ILocalSiloDetails silo, IClusterMembershipService membership, OriginRequestGuard originGuard, StageWorkTracker work)
+    ILocalSiloDetails silo, IClusterMembershipService membership, OriginRequestGuard originGuard, StageWorkTracker work, ReplicaSelector replicas)
     : Grain, IPipelineStageGrain
 {
     // A re-plan under a request sends it back to its origin at most this often before the request fails.
@@ -30,7 +30,7 @@ public sealed class PipelineStageGrain(
 
     private StageRoutes Routes => _routes ??= new StageRoutes(GrainFactory, Deployment);
 
-    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes);
+    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas);
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request)
     {

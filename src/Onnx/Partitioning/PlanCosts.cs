@@ -11,7 +11,10 @@ namespace EdgeCluster.Onnx.Partitioning;
 /// <param name="FlopsPerSecond">Effective FLOP/s of a device of relative speed 1 on this model (calibrate by timing it).</param>
 public sealed record PlanCosts(double FlopsPerSecond, LinkProfile Link)
 {
-    /// <summary>Encode plus decode time per float element, measured with the codec micro-benchmarks on one core.</summary>
+    /// <summary>
+    /// Encode plus decode CPU time per float element: rough figures for one vectorised x86 core, to be replaced by the
+    /// codec micro-benchmarks (benchmarks/EdgeCluster.Benchmarks) run on the devices themselves.
+    /// </summary>
     public static IReadOnlyDictionary<ActivationCodec, double> DefaultCodecSecondsPerElement { get; } = new Dictionary<ActivationCodec, double>
     {
         [ActivationCodec.None] = 0,

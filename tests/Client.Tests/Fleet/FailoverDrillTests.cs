@@ -2,7 +2,7 @@ using EdgeCluster.Client.Load;
 
 namespace EdgeCluster.Client.Tests.Failover;
 
-/// <summary>The drill the CLI runs, smaller: four namespaced devices, ResNet18 in three stages, 200 requests.</summary>
+/// <summary>The drill the CLI runs, smaller: four namespaced devices, ResNet18 in three stages, 120 requests.</summary>
 public sealed class FailoverDrillTests
 {
     [Fact]
@@ -11,9 +11,9 @@ public sealed class FailoverDrillTests
         var home = Directory.CreateTempSubdirectory("edgecluster-drill-tests-").FullName;
         try
         {
-            var report = await FailoverDrill.RunAsync(home, new DrillOptions(Devices: 4, Stages: 3, Requests: 200, Concurrency: 8, KillAfter: 60));
+            var report = await FailoverDrill.RunAsync(home, new DrillOptions(Devices: 4, Stages: 3, Requests: 120, Concurrency: 8, KillAfter: 40));
 
-            Assert.Equal(200, report.Load.Ok);
+            Assert.Equal(120, report.Load.Ok);
             Assert.Equal(0, report.Load.Failed);
             Assert.Equal(0, report.Load.Duplicates);
             Assert.Equal("device-2", report.KilledDevice);

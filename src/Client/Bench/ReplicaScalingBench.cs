@@ -1,0 +1,74 @@
+using EdgeCluster.Client.Fleet;
+using EdgeCluster.Grains.Interfaces.Deployments;
+using EdgeCluster.Onnx.SampleModels;
+using EdgeCluster.Onnx.Tensors;
+
+namespace EdgeCluster.Client.Bench;
+
+/// <summary>Closed-loop throughput of a two-stage ResNet18 whose tail has one replica, then two.</summary>
+/// <param name="OneReplicaRps">Requests per second with the tail on device-2 only.</param>
+/// <param name="TwoReplicasRps">Requests per second after scaling the tail onto device-3 as well.</param>
+public sealed record ReplicaScaling(double OneReplicaRps, double TwoReplicasRps, int Concurrency, double WindowSeconds)
+{
+    public double Speedup => OneReplicaRps == 0 ? 0 : TwoReplicasRps / OneReplicaRps;
+
+    public Dictionary<string, object> ToJson() => new()
+    {
+        ["one_replica_rps"] = Math.Round(OneReplicaRps, 3),
+        ["two_replicas_rps"] = Math.Round(TwoReplicasRps, 3),
+        ["speedup"] = Math.Round(Speedup, 3),
+        ["concurrency"] = Concurrency,
+        ["window_seconds"] = WindowSeconds,
+    };
+}
+
+/// <summary>
+/// Three silo processes: device-1 the origin running the head, device-2 and device-3 the tail's replicas, each replica
+/// held to its own core (<c>taskset -c 0</c> and <c>-c 1</c>) with one ONNX Runtime thread. The origin is not pinned:
+/// the machine may have only the two cores the replicas use.
+/// </summary>
+public static class ReplicaScalingBench
+{
+    private const string Model = "resnet18";
+    private const string Deployment = "bench-replicas";
+
+    public static FleetLaunchOptions Options { get; } = FleetLaunchOptions.Development with
+    {
+        SiloCommandPrefix = device => device switch
+        {
+            "device-2" => ["env", "EDGECLUSTER_ORT_THREADS=1", "EdgeCluster__Device__RelativeSpeed=1", "EdgeCluster__Device__Cores=1", "taskset", "-c", "0"],
+            "device-3" => ["env", "EDGECLUSTER_ORT_THREADS=1", "EdgeCluster__Device__RelativeSpeed=1", "EdgeCluster__Device__Cores=1", "taskset", "-c", "1"],
+            _ => ["env", "EDGECLUSTER_ORT_THREADS=1", "EdgeCluster__Device__RelativeSpeed=1", "EdgeCluster__Device__Cores=1"],
+        },
+    };
+
+    public static async Task<ReplicaScaling> RunAsync(BenchSettings settings, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        progress.Report("starting 3 silo processes; the tail replicas held to core 0 and core 1");
+        await using var fleet = await BenchFleet.StartAsync(3, Options, progress, cancellationToken);
+        var content = await File.ReadAllBytesAsync(ResNet18.ModelPath, cancellationToken);
+        var info = await fleet.Client.RegisterModelAsync(Model, content, cancellationToken: cancellationToken);
+        using var session = new Onnx.Runtime.ShardSession(content);
+        IReadOnlyList<NamedTensor> input = DeterministicInputs.Create(session.Inputs, seed: 1);
+        progress.Report("deploying ResNet18 in 2 stages, head on device-1, tail on device-2");
+        var deployed = await fleet.Client.DeployAsync(
+            Deployment, new DeploymentSpec(info.Name, 2, ["device-1", "device-2"]) { Origins = [BenchFleet.Origin] });
+        if (deployed.State != DeploymentState.Ready)
+        {
+            throw new EdgeClusterCliException($"Deployment {Deployment} is {deployed.State}: {deployed.Error}");
+        }
+
+        var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
+
+        // The warm-up is longer than the origin's route refresh, so the second window runs on the scaled route throughout.
+        var warmup = TimeSpan.FromSeconds(2);
+        var concurrency = Math.Max(settings.Concurrency, 4) * 2;
+        var one = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, warmup, window, cancellationToken);
+        progress.Report($"1 tail replica: {one:F1} req/s; scaling the tail to 2 replicas");
+        var scaled = await fleet.Client.Grains.GetGrain<IDeploymentGrain>(Deployment).ScaleAsync(1, 2);
+        progress.Report($"tail now on {string.Join(", ", scaled.Route!.Stages[1].Devices)}");
+        var two = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, warmup, window, cancellationToken);
+        progress.Report($"2 tail replicas: {two:F1} req/s");
+        return new ReplicaScaling(one, two, concurrency, settings.ThroughputSeconds);
+    }
+}

@@ -1,0 +1,67 @@
+using EdgeCluster.Grains.Inference;
+
+namespace EdgeCluster.Grains.Tests.Replicas;
+
+public sealed class ReplicaSelectorTests
+{
+    [Fact]
+    public async Task Busy_replica_loses_to_idle_ones()
+    {
+        var selector = new ReplicaSelector(new Random(42));
+        var busy = new List<ReplicaSelector.Lease>();
+        for (var i = 0; i < 5; i++)
+        {
+            busy.Add(await selector.StartAsync("device-a", 1));
+        }
+
+        var chosen = Enumerable.Range(0, 100).Select(_ => selector.Choose(["device-a", "device-b", "device-c"])).ToHashSet();
+
+        Assert.Equal(["device-b", "device-c"], chosen.Order());
+        Assert.Equal(5, selector.Outstanding("device-a"));
+        busy.ForEach(lease => lease.Dispose());
+        Assert.Equal(0, selector.Outstanding("device-a"));
+    }
+
+    [Fact]
+    public async Task Of_two_replicas_the_one_with_fewer_outstanding_calls_is_chosen()
+    {
+        var selector = new ReplicaSelector(new Random(7));
+        using var first = await selector.StartAsync("device-b", 1);
+        using var second = await selector.StartAsync("device-b", 1);
+        using var third = await selector.StartAsync("device-a", 1);
+
+        Assert.Equal("device-a", selector.Choose(["device-a", "device-b"]));
+    }
+
+    [Fact]
+    public void Failed_replica_is_out_of_rotation_unless_it_is_the_only_one()
+    {
+        var selector = new ReplicaSelector(new Random(1));
+        var failed = new HashSet<string>(StringComparer.Ordinal) { "device-b" };
+
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal("device-a", selector.Choose(["device-a", "device-b"], failed)));
+        Assert.Equal("device-b", selector.Choose(["device-b"], failed));
+    }
+
+    [Fact]
+    public async Task A_full_device_makes_the_next_caller_wait_for_a_slot()
+    {
+        var selector = new ReplicaSelector(new Random(1));
+        var leases = new List<ReplicaSelector.Lease>();
+        for (var i = 0; i < ReplicaSelector.MaxOutstandingPerStage; i++)
+        {
+            leases.Add(await selector.StartAsync("device-a", 1));
+        }
+
+        var waiting = selector.StartAsync("device-a", 1);
+        Assert.False(waiting.IsCompleted);
+
+        // Another stage on the same device has slots of its own.
+        using var otherStage = await selector.StartAsync("device-a", 2);
+
+        leases[0].Dispose();
+        using var admitted = await waiting;
+        Assert.Equal(ReplicaSelector.MaxOutstandingPerStage + 1, selector.Outstanding("device-a"));
+        leases.Skip(1).ToList().ForEach(lease => lease.Dispose());
+    }
+}
