@@ -14,12 +14,7 @@ public static class CliProcess
         var dotnet = Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? processPath
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
             : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(dotnet);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -30,20 +25,6 @@ public static class CliProcess
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"edgecluster {string.Join(' ', arguments)} did not finish within 2 minutes.");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await CapturedProcess.RunAsync(start, $"edgecluster {string.Join(' ', arguments)}");
     }
 }

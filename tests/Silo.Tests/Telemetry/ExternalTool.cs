@@ -17,9 +17,6 @@ public static class ExternalTool
     {
         var start = new ProcessStartInfo(Find(name) ?? throw new FileNotFoundException($"{name} is not installed; run {SetupScript}."))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Root,
         };
         foreach (var argument in arguments)
@@ -27,20 +24,6 @@ public static class ExternalTool
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{name} {string.Join(' ', arguments)} did not finish within 2 minutes.");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await CapturedProcess.RunAsync(start, $"{name} {string.Join(' ', arguments)}");
     }
 }
