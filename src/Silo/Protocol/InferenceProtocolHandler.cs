@@ -1,4 +1,5 @@
 using System.Reflection;
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
@@ -33,7 +34,7 @@ public sealed class InferenceProtocolHandler(
     public static ServerLiveResponse ServerLive() => new() { Live = true };
 
     /// <summary>Ready once this silo is an active member of the cluster: then it can route requests.</summary>
-    public ServerReadyResponse ServerReady() => new() { Ready = IsActive(silo.Name) };
+    public ServerReadyResponse ServerReady() => new() { Ready = membership.IsActive(silo.Name) };
 
     public static ServerMetadataResponse ServerMetadata() => new() { Name = ServerName, Version = ServerVersion };
 
@@ -105,20 +106,15 @@ public sealed class InferenceProtocolHandler(
                 : $"Model '{entry.Name}' is not ready: its deployment is {deployment.State}.";
         }
 
-        if (!IsActive(silo.Name))
+        if (!membership.IsActive(silo.Name))
         {
             return $"Device '{silo.Name}' is not an active member of the fleet yet, so it cannot run stage 0 of model '{entry.Name}'.";
         }
 
-        var gone = route.Stages.Skip(1).FirstOrDefault(stage => !IsActive(stage.DeviceId));
+        var gone = route.Stages.Skip(1).FirstOrDefault(stage => !membership.IsActive(stage.DeviceId));
         return gone is null
             ? null
             : $"Stage {gone.Index} of model '{entry.Name}' runs on device '{gone.DeviceId}', which is not an active member of the fleet " +
-              $"(active: {string.Join(", ", ActiveDevices().Order(StringComparer.Ordinal))}); no device can run it until the model is deployed again.";
+              $"(active: {string.Join(", ", membership.ActiveDevices().Order(StringComparer.Ordinal))}); no device can run it until the model is deployed again.";
     }
-
-    private bool IsActive(string device) => ActiveDevices().Contains(device, StringComparer.Ordinal);
-
-    private IEnumerable<string> ActiveDevices() =>
-        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name);
 }
