@@ -11,8 +11,32 @@ public sealed record CodecFigures(string Codec, IReadOnlyList<long> LinkBytes, d
     public long BytesPerRequest => LinkBytes.Sum();
 }
 
-/// <summary>One stage split measured through rate-limited links, next to the planner's choice.</summary>
-public sealed record ShapedLinkFigures(double Megabits, int PlannerStages, IReadOnlyList<int> PlannerCuts, double PlannerMilliseconds, double BestMilliseconds, string BestSplit);
+/// <summary>One cut of a two-stage ResNet18 timed through a rate-limited link.</summary>
+/// <param name="Position">The cut's topological position (as <c>deploy --cuts</c> takes it).</param>
+/// <param name="Bytes">Bytes crossing the link per request.</param>
+/// <param name="Runs">Timed requests behind <paramref name="Milliseconds"/> (their median).</param>
+public sealed record ShapedCut(int Position, string AfterNode, long Bytes, double Milliseconds, int Runs);
+
+/// <summary>Every timed cut at one link rate, next to the objective planner's choice from the link as measured live.</summary>
+/// <param name="Megabits">The configured tc rate.</param>
+/// <param name="MeasuredMegabits">The link bandwidth the probe measured and the planner used.</param>
+/// <param name="PlannerEstimateMilliseconds">The planner's own latency estimate for its cut.</param>
+/// <param name="PlannerMilliseconds">Measured latency of the planner's cut.</param>
+/// <param name="BestMilliseconds">Latency of the fastest cut among those timed again (every one that came close in the first pass).</param>
+public sealed record ShapedLinkFigures(
+    double Megabits,
+    double MeasuredMegabits,
+    double RoundTripMilliseconds,
+    int PlannerStages,
+    IReadOnlyList<int> PlannerCuts,
+    double PlannerEstimateMilliseconds,
+    double PlannerMilliseconds,
+    double BestMilliseconds,
+    string BestSplit,
+    IReadOnlyList<ShapedCut> Cuts)
+{
+    public double Ratio => PlannerMilliseconds / BestMilliseconds;
+}
 
 /// <summary>Everything one <c>bench</c> run measured.</summary>
 public sealed record BenchReport(
@@ -36,7 +60,8 @@ public sealed record BenchReport(
     /// <summary>The fields of the <c>--json</c> line; the first ones are the documented summary.</summary>
     public Dictionary<string, object?> ToJson()
     {
-        var shaped10 = ShapedLinks.FirstOrDefault(s => s.Megabits == 10) ?? ShapedLinks.FirstOrDefault();
+        // The summary takes the rate where the planner came off worst against the best measured cut.
+        var shapedWorst = ShapedLinks.OrderByDescending(s => s.Ratio).FirstOrDefault();
         return new Dictionary<string, object?>
         {
             ["baseline_ms"] = Statistics.Round(BaselineMilliseconds),
@@ -47,8 +72,8 @@ public sealed record BenchReport(
             ["bytes_per_request"] = Codecs.ToDictionary(c => c.Codec, c => c.BytesPerRequest),
             ["int8_cosine"] = Codecs.FirstOrDefault(c => c.Codec == "int8")?.Cosine,
             ["fp16_cosine"] = Codecs.FirstOrDefault(c => c.Codec == "fp16")?.Cosine,
-            ["planner_ms"] = shaped10 is null ? null : Statistics.Round(shaped10.PlannerMilliseconds),
-            ["best_split_ms"] = shaped10 is null ? null : Statistics.Round(shaped10.BestMilliseconds),
+            ["planner_ms"] = shapedWorst is null ? null : Statistics.Round(shapedWorst.PlannerMilliseconds),
+            ["best_split_ms"] = shapedWorst is null ? null : Statistics.Round(shapedWorst.BestMilliseconds),
             ["hop_overhead_ms_1mb"] = Statistics.Round(HopOverheadMilliseconds),
             ["split_latency_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.Milliseconds)),
             ["split_compute_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.ComputeMilliseconds)),
@@ -63,11 +88,23 @@ public sealed record BenchReport(
             ["shaped_links"] = ShapedLinks.Select(s => new Dictionary<string, object>
             {
                 ["mbit"] = s.Megabits,
+                ["measured_mbit"] = Statistics.Round(s.MeasuredMegabits),
+                ["rtt_ms"] = Statistics.Round(s.RoundTripMilliseconds),
                 ["planner_stages"] = s.PlannerStages,
                 ["planner_cuts"] = s.PlannerCuts,
+                ["planner_estimate_ms"] = Statistics.Round(s.PlannerEstimateMilliseconds),
                 ["planner_ms"] = Statistics.Round(s.PlannerMilliseconds),
                 ["best_ms"] = Statistics.Round(s.BestMilliseconds),
                 ["best_split"] = s.BestSplit,
+                ["ratio"] = Statistics.Round(s.Ratio, 4),
+                ["cuts"] = s.Cuts.Select(c => new Dictionary<string, object>
+                {
+                    ["position"] = c.Position,
+                    ["after_node"] = c.AfterNode,
+                    ["bytes"] = c.Bytes,
+                    ["ms"] = Statistics.Round(c.Milliseconds),
+                    ["runs"] = c.Runs,
+                }).ToArray(),
             }).ToArray(),
             ["runs"] = Settings.Runs,
             ["throughput_rounds"] = Settings.ThroughputRounds,

@@ -42,7 +42,7 @@ public static class BenchRunner
             }
         }
 
-        var shaped = ShapedLinkBench.Measure(notes);
+        var shaped = await ShapedLinkBench.MeasureAsync(settings, input, notes, progress, cancellationToken);
         notes.Add($"1-minute load average {loadBefore} at the start and {LoadAverage()} at the end, on {Environment.ProcessorCount} cores: anything else running skews every figure.");
         return new BenchReport(
             settings,

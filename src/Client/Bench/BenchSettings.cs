@@ -10,7 +10,7 @@ public sealed record BenchSettings(int Runs, int WarmupRuns, double ThroughputSe
 {
     public const int MaxStages = 4;
 
-    public static BenchSettings Full { get; } = new(21, 3, 5, 3, 4, false);
+    public static BenchSettings Full { get; } = new(21, 10, 5, 3, 4, false);
 
     public static BenchSettings QuickRun { get; } = new(3, 1, 2, 1, 4, true);
 }

@@ -77,10 +77,10 @@ public static class CatalogCommands
 
     public static void PrintRoute(DeploymentRoute route)
     {
-        var table = new Table().AddColumns("stage", "device", "nodes", "flops share", "weights", "shard", "inputs", "forwards");
+        var table = new Table().AddColumns("stage", "devices", "nodes", "flops share", "weights", "shard", "inputs", "forwards");
         foreach (var s in route.Stages)
         {
-            table.AddRow(s.Index.ToString(CultureInfo.InvariantCulture), s.DeviceId, s.NodeCount.ToString(CultureInfo.InvariantCulture),
+            table.AddRow(s.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Devices)), s.NodeCount.ToString(CultureInfo.InvariantCulture),
                 s.FlopsShare.ToString("P1", CultureInfo.InvariantCulture), Tables.Bytes(s.WeightBytes), s.ShardSha256[..12],
                 Markup.Escape(string.Join(", ", s.InputNames)), Markup.Escape(string.Join(", ", s.ForwardNames)));
         }

@@ -19,17 +19,20 @@ public static class DeployCommand
         var devices = new Option<string?>("--devices") { Description = "Comma-separated device ids, stage 0 on the first (default: every device)" };
         var origins = new Option<string?>("--origins") { Description = "Comma-separated devices that send requests: each gets stage 0 loaded now (default: origins load it on first use)" };
         var replicas = new Option<int>("--replicas") { Description = "Replicas of every stage after stage 0, on distinct devices", DefaultValueFactory = _ => 1 };
+        var cuts = new Option<string?>("--cuts") { Description = "Comma-separated cut positions, as 'plan' lists the valid ones (default: FLOP-balanced); --stages defaults to their count + 1" };
         var gateway = CommonOptions.Gateway();
         var clusterId = CommonOptions.ClusterId();
         var json = CommonOptions.Json();
-        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, origins, replicas, codec, gateway, clusterId, json };
+        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, origins, replicas, codec, cuts, gateway, clusterId, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var (defaultName, content) = ModelSource.Load(result.GetValue(model)!);
+            var cutPositions = ParseCuts(result.GetValue(cuts));
+            var stageCount = cutPositions.Length > 0 && result.GetResult(stages) is null or { Implicit: true } ? cutPositions.Length + 1 : result.GetValue(stages);
             await using var client = await FleetConnection.ConnectAsync(result.GetValue(gateway), result.GetValue(clusterId), null, cancellationToken);
             var status = await RegisterAndDeployAsync(
-                client, result.GetValue(name) ?? defaultName, content, result.GetValue(stages), ParseDevices(result.GetValue(devices)), cancellationToken,
-                ParseCodec(result.GetValue(codec)!), ParseDevices(result.GetValue(origins)), result.GetValue(replicas));
+                client, result.GetValue(name) ?? defaultName, content, stageCount, ParseDevices(result.GetValue(devices)), cancellationToken,
+                ParseCodec(result.GetValue(codec)!), ParseDevices(result.GetValue(origins)), result.GetValue(replicas), cutPositions);
             CatalogCommands.PrintRoute(status.Route!);
             if (result.GetValue(json))
             {
@@ -40,6 +43,7 @@ public static class DeployCommand
                     stages = status.Route.Stages.Length,
                     devices = status.Route.Stages.Select(s => s.DeviceId),
                     replicas = status.Route.Stages.Select(s => s.Devices),
+                    forwards = status.Route.Stages.Select(s => s.ForwardNames),
                     version = status.Route.Version,
                 });
             }
@@ -58,13 +62,21 @@ public static class DeployCommand
         _ => throw new EdgeClusterCliException($"--codec '{value}' is not none, fp16 or int8."),
     };
 
+    /// <summary>Parses <c>--cuts</c>: comma-separated non-negative integers; empty when not given.</summary>
+    public static int[] ParseCuts(string? value) =>
+        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+                ? position
+                : throw new EdgeClusterCliException($"--cuts '{value}': '{part}' is not a node position."))
+            .ToArray() ?? [];
+
     public static string[] ParseDevices(string? value) =>
         value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     /// <summary>Uploads (with a progress bar), registers and deploys; the deployment takes the model's name.</summary>
     public static async Task<DeploymentStatus> RegisterAndDeployAsync(
         EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken,
-        TensorEncoding codec = TensorEncoding.None, string[]? origins = null, int replicas = 1)
+        TensorEncoding codec = TensorEncoding.None, string[]? origins = null, int replicas = 1, int[]? cuts = null)
     {
         ModelInfo? info = null;
         await AnsiConsole.Progress().StartAsync(async context =>
@@ -77,7 +89,7 @@ public static class DeployCommand
         AnsiConsole.MarkupLineInterpolated($"registered [bold]{info!.Name}[/] sha256 {info.Sha256[..12]}, {info.NodeCount} nodes, opset {info.OpsetVersion}");
         var status = await AnsiConsole.Status().StartAsync(
             $"deploying {name} in {stages} stages",
-            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec, Origins = origins ?? [], Replicas = replicas }));
+            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec, Origins = origins ?? [], Replicas = replicas, Cuts = cuts ?? [] }));
         AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => string.Join("+", s.Devices)))}");
         return status;
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeCluster.Client.Output;
+using EdgeCluster.Client.Profiling;
+using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Onnx.Compression;
 using EdgeCluster.Onnx.Graph;
 using EdgeCluster.Onnx.Partitioning;
@@ -11,7 +13,8 @@ namespace EdgeCluster.Client.Commands;
 /// <summary>
 /// <c>plan</c>: how a model would be split. Without <c>--objective</c> it balances FLOPs over <c>--stages</c> stages;
 /// with one it turns FLOPs and bytes into seconds (device speed, link bandwidth and round trip) and minimises
-/// latency or the pipeline bottleneck, choosing the stage count too when <c>--stages</c> is not given.
+/// latency or the pipeline bottleneck, choosing the stage count too when <c>--stages</c> is not given. With
+/// <c>--fleet</c> the device speeds and links are measured on the live fleet instead of given.
 /// </summary>
 public static class PlanCommand
 {
@@ -29,20 +32,30 @@ public static class PlanCommand
         var codec = new Option<string>("--codec") { Description = "Codec on the links: none, fp16, int8, or auto (the planner picks per link)", DefaultValueFactory = _ => "none" };
         var speeds = new Option<string?>("--speeds") { Description = "Relative speeds of the stage devices in order, e.g. 1,1,2 (default: all 1)" };
         var gflops = new Option<double?>("--gflops") { Description = "Effective GFLOP/s of a speed-1 device (default: time the model in ONNX Runtime here)" };
+        var fleet = new Option<bool>("--fleet") { Description = "Measure the live fleet: each device's speed and each link's bandwidth and round trip (instead of --speeds, --bandwidth-mbit, --rtt-ms)" };
+        var devices = new Option<string?>("--devices") { Description = "With --fleet: comma-separated device ids, stage 0 on the first (default: every device by id)" };
+        var gateway = CommonOptions.Gateway();
+        var clusterId = CommonOptions.ClusterId();
         var json = CommonOptions.Json();
         var command = new Command("plan", "Show how a model would be split into stages")
         {
-            model, stages, dims, objective, bandwidth, roundTrip, codec, speeds, gflops, json,
+            model, stages, dims, objective, bandwidth, roundTrip, codec, speeds, gflops, fleet, devices, gateway, clusterId, json,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var (name, content) = ModelSource.Load(result.GetValue(model)!);
             var analysis = GraphAnalysis.Analyze(OnnxGraph.Load(content, name), DimOptions.Parse(result.GetValue(dims)));
             AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/]: {analysis.NodeCount} nodes, {analysis.TotalFlops / 1e9:F2} GFLOPs, {analysis.ValidCuts.Count} valid cut points");
             if (result.GetValue(objective) is not { } objectiveText)
             {
+                if (result.GetValue(fleet))
+                {
+                    throw new EdgeClusterCliException("--fleet needs --objective latency or throughput: the FLOP-balanced plan does not use speeds or links.");
+                }
+
                 var plan = ModelPartitioner.Plan(analysis, result.GetValue(stages) ?? DefaultStages);
                 AnsiConsole.Write(StageTable(plan, null));
+                PrintCuts(plan);
                 if (result.GetValue(json))
                 {
                     JsonLine.Write(PlanJson(name, plan));
@@ -51,27 +64,85 @@ public static class PlanCommand
                 return 0;
             }
 
-            var devices = ParseSpeeds(result.GetValue(speeds));
-            var link = Link(result.GetValue(bandwidth), result.GetValue(roundTrip));
-            var costs = new PlanCosts(FlopsPerSecond(analysis, result.GetValue(gflops)), link)
-            {
-                Codecs = ParseCodecs(result.GetValue(codec)!),
-            };
             var goal = ParseObjective(objectiveText);
+            var codecs = ParseCodecs(result.GetValue(codec)!);
+            FleetProfile? measured = null;
+            DeviceProfile[]? profiles;
+            PlanCosts costs;
+            if (result.GetValue(fleet))
+            {
+                measured = await MeasureFleetAsync(result.GetValue(gateway), result.GetValue(clusterId), DeployCommand.ParseDevices(result.GetValue(devices)), cancellationToken);
+                profiles = [.. measured.Devices];
+
+                // --gflops already names a speed-1 device; a calibration here is scaled by this machine's own probe speed.
+                costs = FleetPlanning.Costs(measured, FlopsPerSecond(analysis, result.GetValue(gflops)), result.GetValue(gflops) is null ? FleetPlanning.SpeedHere() : 1, codecs);
+            }
+            else
+            {
+                profiles = ParseSpeeds(result.GetValue(speeds));
+                costs = new PlanCosts(FlopsPerSecond(analysis, result.GetValue(gflops)), Link(result.GetValue(bandwidth), result.GetValue(roundTrip))) { Codecs = codecs };
+            }
+
             var candidates = result.GetValue(stages) is { } fixedStages
-                ? [ObjectivePartitioner.Plan(analysis, fixedStages, goal, costs, devices)]
-                : ObjectivePartitioner.PlanEachStageCount(analysis, devices?.Length ?? MaxSearchedStages, goal, costs, devices);
+                ? [ObjectivePartitioner.Plan(analysis, fixedStages, goal, costs, profiles)]
+                : ObjectivePartitioner.PlanEachStageCount(analysis, profiles?.Length ?? MaxSearchedStages, goal, costs, profiles);
             var best = candidates.Aggregate((x, y) => y.Score < x.Score ? y : x);
             Print(best, candidates, costs);
             if (result.GetValue(json))
             {
-                JsonLine.Write(ObjectiveJson(name, best, candidates, costs, result.GetValue(bandwidth), result.GetValue(roundTrip)));
+                var summary = ObjectiveJson(name, best, candidates, costs, result.GetValue(bandwidth), result.GetValue(roundTrip));
+                if (measured is not null)
+                {
+                    summary["fleet"] = FleetJson(measured);
+                }
+
+                JsonLine.Write(summary);
             }
 
             return 0;
         });
         return command;
     }
+
+    private static async Task<FleetProfile> MeasureFleetAsync(string? gateway, string? clusterId, string[] chosen, CancellationToken cancellationToken)
+    {
+        await using var client = await FleetConnection.ConnectAsync(gateway, clusterId, null, cancellationToken);
+        var listed = await client.ListDevicesAsync();
+        var byId = listed.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+        DeviceInfo[] chain = chosen.Length == 0
+            ? [.. listed.OrderBy(d => d.DeviceId, StringComparer.Ordinal)]
+            : [.. chosen.Select(id => byId.TryGetValue(id, out var device)
+                ? device
+                : throw new EdgeClusterCliException($"--devices: '{id}' is not in the fleet (devices: {string.Join(", ", byId.Keys.Order(StringComparer.Ordinal))})."))];
+        if (chain.Length == 0)
+        {
+            throw new EdgeClusterCliException("No device has joined the fleet yet.");
+        }
+
+        var profile = await FleetProfile.MeasureAsync(client.Grains, chain, progress: new Progress<string>(line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]")));
+        var table = new Table().AddColumns("link", "Mbit/s", "round trip ms", "probe bytes");
+        foreach (var link in profile.Links)
+        {
+            table.AddRow(Markup.Escape($"{link.FromDevice} → {link.ToDevice}"), link.Megabits.ToString("F1", CultureInfo.InvariantCulture),
+                link.RoundTripMilliseconds.ToString("F2", CultureInfo.InvariantCulture), link.Bytes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+        return profile;
+    }
+
+    private static Dictionary<string, object> FleetJson(FleetProfile profile) => new()
+    {
+        ["devices"] = profile.Speeds.Select(s => new Dictionary<string, object> { ["device"] = s.DeviceId, ["relative_speed"] = s.RelativeSpeed }).ToArray(),
+        ["links"] = profile.Links.Select(l => new Dictionary<string, object>
+        {
+            ["from"] = l.FromDevice,
+            ["to"] = l.ToDevice,
+            ["mbit"] = Math.Round(l.Megabits, 3),
+            ["rtt_ms"] = Math.Round(l.RoundTripMilliseconds, 3),
+            ["probe_bytes"] = l.Bytes,
+        }).ToArray(),
+    };
 
     private static Table StageTable(PartitionPlan plan, ObjectivePlan? timed)
     {
@@ -123,8 +194,18 @@ public static class PlanCommand
         }
 
         AnsiConsole.Write(StageTable(best.Partition, best));
+        PrintCuts(best.Partition);
         AnsiConsole.MarkupLineInterpolated(
             $"{best.Objective.ToString().ToLowerInvariant()} plan: {best.Partition.Stages.Count} stages, estimated latency {Ms(best.LatencySeconds)} ms, bottleneck {Ms(best.BottleneckSeconds)} ms ({best.ThroughputPerSecond:F1} requests/s) at {costs.FlopsPerSecond / 1e9:F1} GFLOP/s per unit of speed");
+    }
+
+    private static void PrintCuts(PartitionPlan plan)
+    {
+        if (plan.CutPositions.Count > 0)
+        {
+            var positions = string.Join(",", plan.CutPositions);
+            AnsiConsole.MarkupLineInterpolated($"cuts at node positions {positions} (deploy with --cuts {positions})");
+        }
     }
 
     private static object PlanJson(string name, PartitionPlan plan) => new Dictionary<string, object>
@@ -139,6 +220,7 @@ public static class PlanCommand
             boundary = s.Outputs.Select(t => new { name = t.Name, shape = t.Shape, bytes = t.Bytes }),
         }).ToArray(),
         ["cuts"] = plan.Cuts,
+        ["cut_positions"] = plan.CutPositions,
     };
 
     private static Dictionary<string, object> ObjectiveJson(

@@ -87,6 +87,9 @@ public sealed class FleetLauncher(string home)
         return joined;
     }
 
+    /// <summary>Where a development fleet keeps its fleet-wide grain state while it runs.</summary>
+    public string StateDirectory(FleetState state) => Path.Combine(Home, "state", state.ClusterId);
+
     public async Task<IReadOnlyList<FleetSilo>> DownAsync()
     {
         var state = FleetState.TryRead(Home);
@@ -97,6 +100,12 @@ public sealed class FleetLauncher(string home)
 
         var stopped = await StopAsync(state);
         FleetState.Delete(Home);
+        var fleetState = StateDirectory(state);
+        if (Directory.Exists(fleetState))
+        {
+            Directory.Delete(fleetState, recursive: true);
+        }
+
         return stopped;
     }
 
@@ -228,6 +237,9 @@ public sealed class FleetLauncher(string home)
         {
             environment["Orleans__Clustering__ProviderType"] = "Development";
             environment["Orleans__Clustering__PrimarySiloEndPoint"] = $"{primary.Address}:{primary.SiloPort}";
+
+            // Every silo of a development fleet shares this machine's disk: the fleet's state there outlives any of its silos.
+            environment["EdgeCluster__FleetState__Directory"] = StateDirectory(state);
         }
 
         environment["Orleans__Endpoints__AdvertisedIPAddress"] = plan.Address;

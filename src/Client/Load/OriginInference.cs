@@ -36,7 +36,8 @@ public static class OriginInference
         }
     }
 
-    private static EdgeClusterException Lost(string originDevice, string requestId, Exception? cause) => new(
+    /// <summary>The error of a request whose origin device went away under it.</summary>
+    public static EdgeClusterException Lost(string originDevice, string requestId, Exception? cause) => new(
         EdgeClusterErrorKind.Unavailable,
         $"Origin device '{originDevice}' was lost while request {requestId} was in flight; its raw input lives only on that device, so the request failed and was not recovered elsewhere.",
         cause);

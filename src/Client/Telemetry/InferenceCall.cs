@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using EdgeCluster.Client.Load;
+using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
@@ -27,6 +29,13 @@ public static class InferenceCall
 
             // The fleet reports the trace it ran under; without a listener there it may have none while we do.
             return result.TraceId is null && activity is not null ? result with { TraceId = activity.TraceId.ToHexString() } : result;
+        }
+        catch (Exception exception) when (DeviceFailures.IsTransport(exception))
+        {
+            // Only the origin is called from here: every later device's failure arrives wrapped by the stage before it.
+            var lost = OriginInference.Lost(request.OriginDevice, request.RequestId, exception);
+            activity?.SetStatus(ActivityStatusCode.Error, lost.Message);
+            throw lost;
         }
         catch (Exception exception)
         {

@@ -18,4 +18,11 @@ public sealed record DeploymentSpec(
     /// <summary>Replicas of every stage after stage 0, on distinct devices; 0 or 1 means one.</summary>
     [Id(5)]
     public int Replicas { get; init; }
+
+    /// <summary>
+    /// Where to cut, as topological node positions of the planner's valid cuts (stage i+1 starts at Cuts[i]); exactly
+    /// <see cref="Stages"/> - 1 of them, strictly increasing. Empty: the planner balances the stages' FLOPs.
+    /// </summary>
+    [Id(6)]
+    public int[] Cuts { get; init; } = [];
 }

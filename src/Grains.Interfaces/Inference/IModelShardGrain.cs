@@ -16,6 +16,10 @@ public interface IModelShardGrain : IGrainWithStringKey
     [Alias("run")]
     Task<ShardRunResult> RunAsync(TensorPayload[] inputs, string[] outputNames);
 
+    /// <summary>Closes the session and lets the grain go once its runs in flight are done; a later call loads it again.</summary>
+    [Alias("unload")]
+    Task UnloadAsync();
+
     static string KeyFor(string device, string shardSha256) => Devices.DeviceGrainKey.Create(device, shardSha256);
 }
 

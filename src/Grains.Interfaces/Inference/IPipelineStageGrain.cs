@@ -16,6 +16,10 @@ public interface IPipelineStageGrain : IGrainWithStringKey
     [Alias("run")]
     Task<InferenceResult> RunAsync(StageRequest request);
 
+    /// <summary>Accepts one piece of a large tensor that a following <see cref="RunAsync"/> on this device will use.</summary>
+    [Alias("chunk")]
+    Task ReceiveChunkAsync(ActivationChunk chunk);
+
     static string KeyFor(string device, string deployment, int stage) =>
         Devices.DeviceGrainKey.Create(device, $"{deployment}/{stage}");
 }

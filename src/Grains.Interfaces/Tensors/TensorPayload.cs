@@ -23,6 +23,13 @@ public sealed record TensorPayload(
     [Id(6)]
     public int ZeroPoint { get; init; }
 
+    /// <summary>
+    /// Set when <see cref="Data"/> is empty because the bytes went ahead in <see cref="Inference.ActivationChunk"/>s of this
+    /// transfer id (a tensor too large for one message); the receiving device puts them back before using the tensor.
+    /// </summary>
+    [Id(7)]
+    public string? StagedTransfer { get; init; }
+
     /// <summary>Bytes of <see cref="Data"/> as they travel (encoded, when <see cref="Encoding"/> is not None).</summary>
     public long ByteCount => Data.LongLength;
 

@@ -12,7 +12,7 @@ public static class DeploymentBuilder
     public static async Task<StageRoute[]> BuildAsync(IGrainFactory grains, ModelInfo model, DeploymentSpec spec, IReadOnlyList<DeviceInfo> devices)
     {
         var content = await ModelBlobTransfer.DownloadAsync(grains, model.Sha256);
-        var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices));
+        var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices, spec.Cuts));
         var routes = new StageRoute[stages.Count];
         for (var i = 0; i < stages.Count; i++)
         {

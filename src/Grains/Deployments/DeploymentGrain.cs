@@ -119,14 +119,41 @@ public sealed partial class DeploymentGrain(
         var scaled = ReplicaPlacement.WithReplicas(current.Stages, stage, replicas, await LiveDevicesAsync());
         var before = current.Stages[stage].Devices;
 
-        // New replicas open their session before any request can reach them; removed ones stay loaded and finish the requests they hold.
+        // New replicas open their session before any request can reach them; removed ones finish what they hold, then unload.
         await DeploymentBuilder.LoadAsync(GrainFactory, scaled.Devices.Except(before, StringComparer.Ordinal).Select(d => scaled with { DeviceId = d }));
         var stages = current.Stages.ToArray();
         stages[stage] = scaled;
         var next = current with { Version = NextVersion, Stages = stages };
         await PublishAsync(State.Spec!, next);
         LogScaled(logger, Name, stage, string.Join(",", scaled.Devices), next.Version);
+        var removed = before.Except(scaled.Devices, StringComparer.Ordinal).ToArray();
+        if (removed.Length > 0)
+        {
+            IGrainTimer? timer = null;
+            timer = this.RegisterGrainTimer(
+                async (CancellationToken _) =>
+                {
+                    timer?.Dispose();
+                    await RetireAsync(State.Latest!, stage, scaled.ShardSha256, removed);
+                },
+                ReplicaRetirement.Grace,
+                Timeout.InfiniteTimeSpan);
+        }
+
         return Status();
+    }
+
+    private async Task RetireAsync(DeploymentRoute route, int stage, string shardSha256, string[] removed)
+    {
+        try
+        {
+            var retired = await ReplicaRetirement.UnloadAsync(GrainFactory, route, shardSha256, removed);
+            LogRetired(logger, Name, stage, string.Join(",", retired));
+        }
+        catch (Exception exception)
+        {
+            LogRetireFailed(logger, exception, Name, stage);
+        }
     }
 
     private int NextVersion => (State.Latest?.Version ?? 0) + 1;
@@ -292,6 +319,12 @@ public sealed partial class DeploymentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment}: stage {Stage} now on {Devices} (version {Version})")]
     private static partial void LogScaled(ILogger logger, string deployment, int stage, string devices, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment}: stage {Stage} unloaded from removed replicas {Devices}")]
+    private static partial void LogRetired(ILogger logger, string deployment, int stage, string devices);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment}: removed replicas of stage {Stage} stay loaded; unloading them failed")]
+    private static partial void LogRetireFailed(ILogger logger, Exception exception, string deployment, int stage);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployment {Deployment} rebalanced onto {Devices} in {Milliseconds:F0} ms")]
     private static partial void LogRebalanced(ILogger logger, string deployment, string devices, double milliseconds);

@@ -29,6 +29,9 @@ public sealed class TensorTrafficCallFilter(TensorTrafficLedger ledger) : IIncom
                     }
 
                     break;
+                case ActivationChunk chunk:
+                    ledger.Record(chunk.RequestId, chunk.TensorName, chunk.Data.LongLength);
+                    break;
             }
         }
 

@@ -25,10 +25,13 @@ public static class StageQueue
         return ticket;
     }
 
-    /// <summary>Called by a shard right before ONNX Runtime runs: ends the wait of the calling stage's ticket, if any.</summary>
-    public static void MarkStarted()
+    /// <summary>The id of the calling stage's ticket (from the request context), or null when the call came from elsewhere.</summary>
+    public static string? CurrentTicket() => RequestContext.Get(TicketKey) as string;
+
+    /// <summary>Called right before ONNX Runtime runs, on any thread: ends the wait of ticket <paramref name="id"/>, if any.</summary>
+    public static void MarkStarted(string? id)
     {
-        if (RequestContext.Get(TicketKey) is string id && Waiting.TryRemove(id, out var ticket))
+        if (id is not null && Waiting.TryRemove(id, out var ticket))
         {
             ticket.OnStarted();
         }

@@ -3,6 +3,8 @@ using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
+using EdgeCluster.Grains.Interfaces.Tensors;
+using EdgeCluster.Grains.Transfer;
 using Polly;
 
 namespace EdgeCluster.Grains.Failover;
@@ -12,13 +14,14 @@ namespace EdgeCluster.Grains.Failover;
 /// last completed stage, which still holds the tensors: the deployment re-places the stage and the same
 /// request goes to its new device. A re-plan that changes the layout sends the request back to its origin.
 /// </summary>
-public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes, ReplicaSelector replicas)
+public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes, ReplicaSelector replicas, string device, ActivationTransferOptions transfer)
 {
     public async Task<InferenceResult> ForwardAsync(StageRequest request, DeploymentRoute route)
     {
         var current = route;
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        var target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed);
+        var scope = $"{request.Deployment}/{request.Stage}";
+        var target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed, scope);
         var attempt = 0;
         var pipeline = new ResiliencePipelineBuilder()
             .AddRetry(StageCallRetry.HopOptions(
@@ -46,12 +49,19 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                     }
 
                     current = latest;
-                    target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed);
+                    target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed, scope);
                 }
 
                 var next = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage));
-                using var lease = await replicas.StartAsync(target, request.Stage);
-                return await next.RunAsync(request with { RouteVersion = current.Version });
+                using var lease = await replicas.StartAsync(target, request.Stage, scope);
+
+                // Counted per attempt, against the replica that actually receives the bytes.
+                PipelineMetrics.LinkBytes.Add(
+                    TensorPayload.TotalBytes(request.Tensors),
+                    new KeyValuePair<string, object?>(MetricTags.Source, device),
+                    new KeyValuePair<string, object?>(MetricTags.Target, target));
+                var tensors = await ActivationChunker.StageAsync(next, request.RequestId, request.Tensors, transfer);
+                return await next.RunAsync(request with { RouteVersion = current.Version, Tensors = tensors });
             });
             return attempt > 1 ? result with { Retries = result.Retries + attempt - 1 } : result;
         }

@@ -1,7 +1,9 @@
+using EdgeCluster.Grains.Compute;
 using EdgeCluster.Grains.Devices;
 using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Storage;
+using EdgeCluster.Grains.Transfer;
 using EdgeCluster.Onnx.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +20,10 @@ public static class EdgeClusterSiloBuilderExtensions
         var services = silo.Services;
         services.AddOptions<DeviceOptions>().BindConfiguration(DeviceOptions.Section);
         services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        services.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section);
+        services.AddSingleton<ShardComputeQueue>();
+        services.AddOptions<ActivationTransferOptions>().BindConfiguration(ActivationTransferOptions.Section);
+        services.AddSingleton<ActivationAssembler>();
         services.AddSingleton<LocalModelStore>();
         services.AddSingleton<TensorTrafficLedger>();
         services.AddSingleton<DeviceRegistration>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeCluster.Grains.Compute;
 using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Errors;
@@ -14,11 +15,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeCluster.Grains.Inference;
 
 /// <summary>
-/// Holds one shard's session on its device. Reentrant: ONNX Runtime's Run is thread-safe, so
-/// concurrent requests share the one session instead of queueing behind each other.
+/// Holds one shard's session on its device and runs it on the device's compute queue, off the grain turn.
+/// Reentrant: ONNX Runtime's Run is thread-safe, so concurrent requests share the one session.
 /// </summary>
 [DevicePlacement, Reentrant, CollectionAgeLimit(Minutes = 60)]
-public sealed partial class ModelShardGrain(LocalModelStore store, ILocalSiloDetails silo, ILogger<ModelShardGrain> logger)
+public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQueue compute, ILocalSiloDetails silo, ILogger<ModelShardGrain> logger)
     : Grain, IModelShardGrain
 {
     private Task<(ShardSession Session, ShardLoadInfo Info)>? _loading;
@@ -30,17 +31,28 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ILocalSiloDet
     public async Task<ShardRunResult> RunAsync(TensorPayload[] inputs, string[] outputNames)
     {
         var (session, _) = await LoadOnceAsync();
-        StageQueue.MarkStarted();
-        var watch = Stopwatch.StartNew();
+        var ticket = StageQueue.CurrentTicket();
+        var tensors = inputs.Select(t => t.ToNamedTensor()).ToArray();
         try
         {
-            var outputs = session.Run(inputs.Select(t => t.ToNamedTensor()).ToArray(), outputNames);
-            return new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), watch.Elapsed.TotalMilliseconds);
+            var (outputs, milliseconds) = await compute.RunAsync(() =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                var outputs = session.Run(tensors, outputNames);
+                return (outputs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }, () => StageQueue.MarkStarted(ticket));
+            return new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), milliseconds);
         }
         catch (InvalidInputException exception)
         {
             throw EdgeClusterException.InvalidArgument(exception.Message);
         }
+    }
+
+    public Task UnloadAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

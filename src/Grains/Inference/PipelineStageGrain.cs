@@ -7,6 +7,8 @@ using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
 using EdgeCluster.Grains.Placement;
+using EdgeCluster.Grains.Transfer;
+using Microsoft.Extensions.Options;
 
 namespace EdgeCluster.Grains.Inference;
 
@@ -17,7 +19,13 @@ namespace EdgeCluster.Grains.Inference;
 /// </summary>
 [DevicePlacement, Reentrant]
 public sealed class PipelineStageGrain(
-    ILocalSiloDetails silo, IClusterMembershipService membership, OriginRequestGuard originGuard, StageWorkTracker work, ReplicaSelector replicas)
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    OriginRequestGuard originGuard,
+    StageWorkTracker work,
+    ReplicaSelector replicas,
+    ActivationAssembler assembler,
+    IOptions<ActivationTransferOptions> transfer)
     : Grain, IPipelineStageGrain
 {
     // A re-plan under a request sends it back to its origin at most this often before the request fails.
@@ -30,7 +38,7 @@ public sealed class PipelineStageGrain(
 
     private StageRoutes Routes => _routes ??= new StageRoutes(GrainFactory, Deployment);
 
-    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas);
+    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas, silo.Name, transfer.Value);
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request)
     {
@@ -88,6 +96,12 @@ public sealed class PipelineStageGrain(
         }
     }
 
+    public Task ReceiveChunkAsync(ActivationChunk chunk)
+    {
+        assembler.Accept(chunk);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Runs the pipeline from stage 0 here; when the deployment was re-planned under the request, starts it again with the raw input this device still holds.</summary>
     private async Task<InferenceResult> RunFromOriginAsync(InferenceRequest request, DeploymentRoute route)
     {
@@ -134,8 +148,9 @@ public sealed class PipelineStageGrain(
         using var ticket = StageQueue.Enter(silo.Name, stage.Index, arrivedAt);
         activity?.SetTag("edgecluster.shard", stage.ShardSha256);
 
-        var bytesIn = TensorPayload.TotalBytes(request.Tensors);
-        var received = ActivationWire.Decode(request.Tensors).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var arrived = assembler.Assemble(request.Tensors);
+        var bytesIn = TensorPayload.TotalBytes(arrived);
+        var received = ActivationWire.Decode(arrived).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var inputs = stage.InputNames.Select(name => received.TryGetValue(name, out var tensor)
             ? tensor
             : throw new EdgeClusterException(EdgeClusterErrorKind.Internal, $"Stage {stage.Index} of '{route.Deployment}' needs tensor '{name}', which did not arrive.")).ToArray();
@@ -168,7 +183,6 @@ public sealed class PipelineStageGrain(
         }
 
         var next = route.Stages[stage.Index + 1];
-        PipelineMetrics.LinkBytes.Add(bytesOut, new KeyValuePair<string, object?>("source", silo.Name), new KeyValuePair<string, object?>("target", next.DeviceId));
         var downstream = await Forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
         return downstream with { Hops = [hop, .. downstream.Hops] };
     }

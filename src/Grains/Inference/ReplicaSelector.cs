@@ -7,7 +7,8 @@ namespace EdgeCluster.Grains.Inference;
 /// <summary>
 /// Chooses which replica of the next stage gets a request, per silo: of two replicas drawn at random
 /// (power of two choices) the one with less outstanding work, scored as outstanding calls times its recent
-/// latency. Calls to one device are bounded; a caller waits (back-pressure) while that device is full.
+/// latency. Load is kept per scope (a deployment's stage), because one device's latency differs from shard to shard.
+/// Calls to one device are bounded; a caller waits (back-pressure) while that device is full.
 /// </summary>
 public sealed class ReplicaSelector
 {
@@ -17,7 +18,7 @@ public sealed class ReplicaSelector
     // Weight of the newest latency sample in the moving average.
     private const double LatencySmoothing = 0.2;
 
-    private readonly ConcurrentDictionary<string, DeviceLoad> _devices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Scope, string Device), DeviceLoad> _devices = new();
 
     // Slots per stage, not per device: a stage only waits on later stages, so devices hosting several stages never wait on each other in a cycle.
     private readonly ConcurrentDictionary<(string Device, int Stage), SemaphoreSlim> _slots = new();
@@ -31,7 +32,7 @@ public sealed class ReplicaSelector
     public ReplicaSelector(Random random) => _random = random;
 
     /// <summary>Picks one of <paramref name="replicas"/>, skipping <paramref name="excluded"/> unless nothing else is left.</summary>
-    public string Choose(IReadOnlyList<string> replicas, IReadOnlySet<string>? excluded = null)
+    public string Choose(IReadOnlyList<string> replicas, IReadOnlySet<string>? excluded = null, string scope = "")
     {
         if (replicas.Count == 0)
         {
@@ -58,30 +59,30 @@ public sealed class ReplicaSelector
 
         var a = candidates[first];
         var b = candidates[second];
-        var scoreA = Score(a);
-        var scoreB = Score(b);
+        var scoreA = Score(scope, a);
+        var scoreB = Score(scope, b);
         return scoreA < scoreB || (scoreA == scoreB && string.CompareOrdinal(a, b) <= 0) ? a : b;
     }
 
     /// <summary>Outstanding calls from this silo to <paramref name="device"/>.</summary>
-    public int Outstanding(string device) => _devices.TryGetValue(device, out var load) ? load.Outstanding : 0;
+    public int Outstanding(string device, string scope = "") => _devices.TryGetValue((scope, device), out var load) ? load.Outstanding : 0;
 
     /// <summary>Smoothed latency of calls to <paramref name="device"/> in milliseconds (0 before the first one).</summary>
-    public double LatencyMilliseconds(string device) => _devices.TryGetValue(device, out var load) ? load.LatencyMilliseconds : 0;
+    public double LatencyMilliseconds(string device, string scope = "") => _devices.TryGetValue((scope, device), out var load) ? load.LatencyMilliseconds : 0;
 
     /// <summary>Waits for a slot on <paramref name="stage"/> of <paramref name="device"/> and counts the call as outstanding until the lease is disposed.</summary>
-    public async Task<Lease> StartAsync(string device, int stage, CancellationToken cancellationToken = default)
+    public async Task<Lease> StartAsync(string device, int stage, string scope = "", CancellationToken cancellationToken = default)
     {
-        var load = _devices.GetOrAdd(device, _ => new DeviceLoad());
+        var load = _devices.GetOrAdd((scope, device), _ => new DeviceLoad());
         var slots = _slots.GetOrAdd((device, stage), _ => new SemaphoreSlim(MaxOutstandingPerStage, MaxOutstandingPerStage));
         await slots.WaitAsync(cancellationToken);
         Interlocked.Increment(ref load.Outstanding);
         return new Lease(load, slots);
     }
 
-    private double Score(string device)
+    private double Score(string scope, string device)
     {
-        if (!_devices.TryGetValue(device, out var load))
+        if (!_devices.TryGetValue((scope, device), out var load))
         {
             return 0;
         }

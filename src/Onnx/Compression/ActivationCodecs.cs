@@ -73,14 +73,14 @@ public static class ActivationCodecs
         {
             case ActivationCodec.Fp16 when Float16Codec.Fits(values):
             {
-                var data = new byte[values.Length * 2];
+                var data = GC.AllocateUninitializedArray<byte>(values.Length * 2);
                 Float16Codec.Encode(values, MemoryMarshal.Cast<byte, Half>(data.AsSpan()));
                 return unchanged with { Codec = ActivationCodec.Fp16, Data = data };
             }
 
             case ActivationCodec.Int8 when Int8AffineCodec.TryChooseParameters(values, out var scale, out var zeroPoint):
             {
-                var data = new byte[values.Length];
+                var data = GC.AllocateUninitializedArray<byte>(values.Length);
                 Int8AffineCodec.Quantize(values, data, scale, zeroPoint);
                 return unchanged with { Codec = ActivationCodec.Int8, Data = data, Scale = scale, ZeroPoint = zeroPoint };
             }
@@ -114,7 +114,7 @@ public static class ActivationCodecs
                 $"Tensor '{encoded.Name}' encoded as {Name(encoded.Codec)} has {encoded.Data.LongLength} bytes but shape {ShapeMath.Format(encoded.Shape)} needs {expected}.");
         }
 
-        var data = new byte[checked(count * sizeof(float))];
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)(count * sizeof(float))));
         var values = MemoryMarshal.Cast<byte, float>(data.AsSpan());
         if (encoded.Codec == ActivationCodec.Fp16)
         {

@@ -141,7 +141,11 @@ public sealed class ShardSession : IDisposable
             throw new NotSupportedException($"Output '{name}' is a string tensor; string tensors are not supported.");
         }
 
-        var bytes = value.GetTensorMutableRawData().ToArray();
+        var data = value.GetTensorMutableRawData();
+
+        // Every byte is overwritten right away, so the runtime need not zero the array first (activations reach MBs).
+        var bytes = GC.AllocateUninitializedArray<byte>(data.Length);
+        data.CopyTo(bytes);
         return new NamedTensor(name, type, info.Shape, bytes);
     }
 }

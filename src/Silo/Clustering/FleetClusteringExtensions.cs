@@ -1,5 +1,6 @@
 using EdgeCluster.Grains.Failover;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -9,11 +10,14 @@ namespace EdgeCluster.Silo.Clustering;
 /// Clustering and fleet storage from the <c>Orleans:Clustering</c> section. <c>ProviderType=AdoNet</c> with
 /// <c>Invariant=Npgsql</c> and <c>ConnectionString</c> puts membership in PostgreSQL (Orleans reads those keys itself)
 /// and the fleet-wide grain state in the same database; no provider means one machine with localhost clustering
-/// and fleet state in memory.
+/// and fleet state in files under <c>EdgeCluster:FleetState:Directory</c> (set by <c>fleet up</c>), else in memory.
 /// </summary>
 public static class FleetClusteringExtensions
 {
     public const string Section = "Orleans:Clustering";
+
+    /// <summary>Folder for the fleet-wide grain state of a development fleet (one machine); unset: in memory.</summary>
+    public const string FleetStateDirectoryKey = "EdgeCluster:FleetState:Directory";
 
     public static ISiloBuilder AddFleetClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -40,6 +44,10 @@ public static class FleetClusteringExtensions
                 // Orleans' own binary format: the stored records are [GenerateSerializer] types already.
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
+        }
+        else if (configuration[FleetStateDirectoryKey] is { Length: > 0 } directory)
+        {
+            silo.Services.AddGrainStorage(FleetStorage.Name, (services, _) => new FileGrainStorage(directory, services.GetRequiredService<Serializer>()));
         }
 
         return silo;

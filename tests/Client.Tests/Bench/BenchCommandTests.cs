@@ -39,8 +39,22 @@ public sealed class BenchCommandTests
             Assert.InRange(summary.GetProperty("fp16_cosine").GetDouble(), 0.99999, 1 + 1e-9);
             Assert.InRange(summary.GetProperty("int8_cosine").GetDouble(), 0.9999, 1 + 1e-9);
 
-            // Shaped links are measured only on the network-namespace rig; without it the figures are null, not made up.
-            Assert.Equal(summary.GetProperty("planner_ms").ValueKind == JsonValueKind.Null, summary.GetProperty("best_split_ms").ValueKind == JsonValueKind.Null);
+            // Shaped links are measured only on the network-namespace rig (root, ip, tc); without it the figures are null, not made up.
+            if (LinkShaping.Unavailable() is null)
+            {
+                Assert.True(summary.GetProperty("planner_ms").GetDouble() > 0, $"planner_ms: {summary}");
+                Assert.True(summary.GetProperty("best_split_ms").GetDouble() > 0, $"best_split_ms: {summary}");
+                var shaped = Assert.Single(summary.GetProperty("shaped_links").EnumerateArray());
+                Assert.Equal(10, shaped.GetProperty("mbit").GetDouble());
+                var measured = shaped.GetProperty("cuts").EnumerateArray().Select(c => c.GetProperty("position").GetInt32()).ToArray();
+                Assert.Contains(Assert.Single(shaped.GetProperty("planner_cuts").EnumerateArray()).GetInt32(), measured);
+                Assert.True(shaped.GetProperty("best_ms").GetDouble() <= shaped.GetProperty("planner_ms").GetDouble(), $"{shaped}");
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, summary.GetProperty("planner_ms").ValueKind);
+                Assert.Equal(JsonValueKind.Null, summary.GetProperty("best_split_ms").ValueKind);
+            }
 
             Assert.Empty(Directory.Exists(benchHomes) ? Directory.GetDirectories(benchHomes) : []);
         }

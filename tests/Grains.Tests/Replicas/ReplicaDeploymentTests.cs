@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using EdgeCluster.Grains.Deployments;
 using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Errors;
+using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Tests.Cluster;
 using EdgeCluster.Grains.Tests.Models;
@@ -98,12 +101,101 @@ public sealed class ReplicaDeploymentTests(EdgeClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Link_bytes_are_counted_against_the_replica_that_received_them()
+    {
+        const string name = "replicas-link-bytes";
+        var content = TestModels.TwoNodeChain();
+        using var whole = new ShardSession(content);
+        await fixture.RegisterAsync(name, content);
+        var origin = fixture.DeviceIds[0];
+        var status = await fixture.DeployAsync(name, new DeploymentSpec(name, 2, []) { Origins = [origin], Replicas = 2 });
+        var tail = status.Route!.Stages[1].Devices;
+        var counted = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EdgeClusterDiagnostics.Name && instrument.Name == "edgecluster.link.bytes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, bytes, tags, _) =>
+        {
+            string? source = null, target = null;
+            foreach (var tag in tags)
+            {
+                source = tag.Key == "source" ? tag.Value as string : source;
+                target = tag.Key == "target" ? tag.Value as string : target;
+            }
+
+            if (source == origin && target is not null && tail.Contains(target))
+            {
+                counted.AddOrUpdate(target, bytes, (_, total) => total + bytes);
+            }
+        });
+        listener.Start();
+
+        var received = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < 40; i++)
+        {
+            var inputs = DeterministicInputs.Create(whole.Inputs, seed: i).Select(t => t.ToPayload());
+            var result = await fixture.InferAsync(name, origin, inputs, requestId: $"link-bytes-{i}");
+            received[result.Hops[1].Device] = received.GetValueOrDefault(result.Hops[1].Device) + result.Hops[1].BytesIn;
+        }
+
+        listener.Dispose();
+        Assert.Equal(tail.Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(received.OrderBy(p => p.Key, StringComparer.Ordinal), counted.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_removed_replica_unloads_its_shard_after_the_grace_period()
+    {
+        const string name = "replicas-unload";
+        var content = TestModels.WithDocString(TestModels.TwoNodeChain(), name);
+        await fixture.RegisterAsync(name, content);
+        var origin = fixture.DeviceIds[0];
+        var deployed = await fixture.DeployAsync(name, new DeploymentSpec(name, 2, []) { Origins = [origin], Replicas = 2 });
+        var tail = deployed.Route!.Stages[1];
+        Assert.Equal(2, tail.Devices.Length);
+        Assert.Equal(tail.Devices.Order(StringComparer.Ordinal), await LoadedShardDevicesAsync(tail.ShardSha256));
+
+        var down = await fixture.Client.GetGrain<IDeploymentGrain>(name).ScaleAsync(1, 1);
+        var kept = Assert.Single(down.Route!.Stages[1].Devices);
+
+        await UntilAsync(async () => (await LoadedShardDevicesAsync(tail.ShardSha256)).SequenceEqual([kept]), ReplicaRetirement.Grace * 3);
+        using var whole = new ShardSession(content);
+        var inputs = DeterministicInputs.Create(whole.Inputs, seed: 9);
+        var result = await fixture.InferAsync(name, origin, inputs.Select(t => t.ToPayload()));
+        Assert.Equal(kept, result.Hops[1].Device);
+    }
+
+    [Fact]
     public async Task Stage_zero_cannot_be_scaled()
     {
         var error = await Assert.ThrowsAsync<EdgeClusterException>(() =>
             fixture.Client.GetGrain<IDeploymentGrain>(EdgeClusterFixture.ResNet18Deployment).ScaleAsync(0, 2));
 
         Assert.Equal(EdgeClusterErrorKind.InvalidArgument, error.Kind);
+    }
+
+    private async Task<string[]> LoadedShardDevicesAsync(string sha256)
+    {
+        var active = await fixture.Client.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("modelshard"));
+        return active.Select(id => id.Key.ToString()!)
+            .Where(key => key.EndsWith("/" + sha256, StringComparison.Ordinal))
+            .Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!await condition())
+        {
+            await Task.Delay(200, deadline.Token);
+        }
     }
 
     // Waits on a condition the load makes true, with a generous bound so a hung cluster fails instead of hanging.

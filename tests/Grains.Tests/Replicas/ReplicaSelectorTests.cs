@@ -34,6 +34,20 @@ public sealed class ReplicaSelectorTests
     }
 
     [Fact]
+    public async Task Load_in_one_deployment_stage_does_not_steer_another()
+    {
+        var selector = new ReplicaSelector(new Random(3));
+        using var first = await selector.StartAsync("device-a", 1, "heavy/1");
+        using var second = await selector.StartAsync("device-a", 1, "heavy/1");
+        using var light = await selector.StartAsync("device-b", 1, "light/1");
+
+        Assert.Equal("device-b", selector.Choose(["device-a", "device-b"], scope: "heavy/1"));
+        Assert.Equal("device-a", selector.Choose(["device-a", "device-b"], scope: "light/1"));
+        Assert.Equal(2, selector.Outstanding("device-a", "heavy/1"));
+        Assert.Equal(0, selector.Outstanding("device-a", "light/1"));
+    }
+
+    [Fact]
     public void Failed_replica_is_out_of_rotation_unless_it_is_the_only_one()
     {
         var selector = new ReplicaSelector(new Random(1));

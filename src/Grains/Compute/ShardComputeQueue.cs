@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using EdgeCluster.Grains.Hosting;
+using EdgeCluster.Onnx.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCluster.Grains.Compute;
+
+/// <summary>
+/// Runs shard computations on this silo's dedicated compute threads, through one bounded queue. ONNX Runtime's
+/// Run blocks its caller for the whole stage; on a grain turn it would hold a thread-pool thread that Orleans
+/// needs for networking and for the next request's hop, so a one-core device could not receive request n+1
+/// while it computes request n. When the queue is full, callers wait to enqueue: the stage upstream slows down
+/// instead of piling tensors up here.
+/// </summary>
+public sealed class ShardComputeQueue : IDisposable
+{
+    private readonly Channel<ComputeWorkItem> _queue;
+    private readonly Thread[] _workers;
+    private int _queued;
+    private int _running;
+
+    public ShardComputeQueue(IOptions<ComputeOptions> options, IOptions<DeviceOptions> device)
+    {
+        var settings = options.Value;
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.Slots);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.QueueCapacity, 1);
+        Slots = settings.Slots > 0 ? settings.Slots : AutomaticSlots(device.Value.Cores);
+        Capacity = settings.QueueCapacity;
+        _queue = Channel.CreateBounded<ComputeWorkItem>(new BoundedChannelOptions(Capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = Slots == 1,
+        });
+        _workers = Enumerable.Range(0, Slots).Select(i => new Thread(Work) { IsBackground = true, Name = $"edgecluster-compute-{i}" }).ToArray();
+        foreach (var worker in _workers)
+        {
+            worker.Start();
+        }
+    }
+
+    /// <summary>Shard runs that execute at once.</summary>
+    public int Slots { get; }
+
+    /// <summary>Shard runs that may wait for a slot.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Runs waiting for a slot now.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Runs executing now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// Queues <paramref name="work"/> and returns its result; waits to enqueue while the queue is full.
+    /// <paramref name="onStarted"/> runs on the compute thread right before the work.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<T> work, Action? onStarted = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var item = new ComputeWorkItem<T>(work, onStarted);
+        Interlocked.Increment(ref _queued);
+        try
+        {
+            await _queue.Writer.WriteAsync(item, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queued);
+            throw;
+        }
+
+        return await item.Result;
+    }
+
+    /// <summary>Stops taking work; runs already queued still execute.</summary>
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private static int AutomaticSlots(int cores)
+    {
+        var available = cores > 0 ? cores : Environment.ProcessorCount;
+        OnnxRuntimeEnvironment.EnsureInitialized();
+        return Math.Max(1, available / Math.Max(1, OnnxRuntimeEnvironment.IntraOpThreads));
+    }
+
+    private void Work()
+    {
+        var reader = _queue.Reader;
+
+        // A dedicated thread may block while it waits: that is what it is for.
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _queued);
+                Interlocked.Increment(ref _running);
+                try
+                {
+                    item.Execute();
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                }
+            }
+        }
+    }
+
+    private abstract class ComputeWorkItem
+    {
+        public abstract void Execute();
+    }
+
+    private sealed class ComputeWorkItem<T>(Func<T> work, Action? onStarted) : ComputeWorkItem
+    {
+        // Continuations never run on a compute thread: they belong to the grain's scheduler.
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Result => _result.Task;
+
+        public override void Execute()
+        {
+            try
+            {
+                onStarted?.Invoke();
+                _result.SetResult(work());
+            }
+            catch (Exception exception)
+            {
+                _result.SetException(exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using EdgeCluster.Grains.Compute;
+using EdgeCluster.Grains.Hosting;
+using EdgeCluster.Onnx.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCluster.Grains.Tests.Compute;
+
+public sealed class ShardComputeQueueTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Work_RunsOnADedicatedComputeThread_NotOnTheThreadPool()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+
+        var (name, pooled) = await queue.RunAsync(() => (Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
+
+        Assert.Equal("edgecluster-compute-0", name);
+        Assert.False(pooled);
+    }
+
+    [Fact]
+    public async Task FullQueue_MakesTheNextCallerWait_UntilASlotFrees()
+    {
+        using var queue = Create(slots: 1, capacity: 1);
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var order = new List<int>();
+
+        var first = queue.RunAsync(() =>
+        {
+            running.Set();
+            release.Wait(Patience);
+            lock (order)
+            {
+                order.Add(1);
+            }
+
+            return 1;
+        });
+        Assert.True(running.Wait(Patience));
+        var second = queue.RunAsync(() => Record(order, 2));
+        var third = queue.RunAsync(() => Record(order, 3));
+
+        // One run holds the only slot and one waits in the queue of capacity 1: the third caller is still enqueuing.
+        await Task.Delay(200);
+        Assert.Equal(1, queue.Running);
+        Assert.Equal(2, queue.Queued);
+        Assert.False(third.IsCompleted);
+
+        release.Set();
+        var results = await Task.WhenAll(first, second, third);
+        Assert.Equal([1, 2, 3], results);
+        Assert.Equal([1, 2, 3], order);
+        Assert.Equal(0, queue.Queued);
+    }
+
+    [Fact]
+    public async Task FailingWork_FaultsOnlyItsOwnCall_AndTheThreadKeepsServing()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.RunAsync<int>(() => throw new InvalidOperationException("shard failed")));
+        var next = await queue.RunAsync(() => 42);
+
+        Assert.Equal("shard failed", error.Message);
+        Assert.Equal(42, next);
+    }
+
+    [Fact]
+    public async Task OnStarted_RunsOnTheComputeThread_BeforeTheWork()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+        string? startedOn = null;
+
+        var result = await queue.RunAsync(() => startedOn is null ? "work first" : "started first", () => startedOn = Thread.CurrentThread.Name);
+
+        Assert.Equal("started first", result);
+        Assert.Equal("edgecluster-compute-0", startedOn);
+    }
+
+    [Fact]
+    public void AutomaticSlots_AreTheDeviceCores_DividedByOnnxRuntimeThreads()
+    {
+        using var queue = Create(slots: 0, capacity: 4, cores: 4);
+
+        Assert.Equal(Math.Max(1, 4 / OnnxRuntimeEnvironment.IntraOpThreads), queue.Slots);
+    }
+
+    [Fact]
+    public void NegativeSlots_AreRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Create(slots: -1, capacity: 4));
+    }
+
+    private static int Record(List<int> order, int value)
+    {
+        lock (order)
+        {
+            order.Add(value);
+        }
+
+        return value;
+    }
+
+    private static ShardComputeQueue Create(int slots, int capacity, int cores = 0) => new(
+        Options.Create(new ComputeOptions { Slots = slots, QueueCapacity = capacity }),
+        Options.Create(new DeviceOptions { Cores = cores }));
+}
