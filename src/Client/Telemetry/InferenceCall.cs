@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeCluster.Client.Connection;
 using EdgeCluster.Client.Load;
 using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
@@ -15,6 +16,7 @@ public static class InferenceCall
     /// <summary>Calls stage 0 of <paramref name="request"/>'s deployment on its origin device and returns the result with its trace id.</summary>
     public static async Task<InferenceResult> InvokeAsync(IGrainFactory grains, InferenceRequest request)
     {
+        InferenceRequestLimit.Check(request);
         using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity(SpanName, ActivityKind.Client);
         activity?.SetTag("edgecluster.request_id", request.RequestId);
         activity?.SetTag("edgecluster.deployment", request.Deployment);
