@@ -24,7 +24,7 @@ public sealed class ShardComputeQueue : IDisposable
         var settings = options.Value;
         ArgumentOutOfRangeException.ThrowIfNegative(settings.Slots);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.QueueCapacity, 1);
-        Slots = settings.Slots > 0 ? settings.Slots : AutomaticSlots(device.Value.Cores);
+        Slots = settings.Slots > 0 ? settings.Slots : AutomaticSlots(device.Value.EffectiveCores);
         Capacity = settings.QueueCapacity;
         _queue = Channel.CreateBounded<ComputeWorkItem>(new BoundedChannelOptions(Capacity)
         {
@@ -77,9 +77,8 @@ public sealed class ShardComputeQueue : IDisposable
 
     private static int AutomaticSlots(int cores)
     {
-        var available = cores > 0 ? cores : Environment.ProcessorCount;
         OnnxRuntimeEnvironment.EnsureInitialized();
-        return Math.Max(1, available / Math.Max(1, OnnxRuntimeEnvironment.IntraOpThreads));
+        return Math.Max(1, cores / Math.Max(1, OnnxRuntimeEnvironment.IntraOpThreads));
     }
 
     private void Work()

@@ -20,14 +20,10 @@ public static class ReplicaRetirement
     /// </summary>
     public static async Task<IReadOnlyList<string>> UnloadAsync(IGrainFactory grains, DeploymentRoute own, string shardSha256, IReadOnlyList<string> devices)
     {
-        var routes = new List<DeploymentRoute> { own };
-        foreach (var deployment in await grains.GetGrain<IDeploymentCatalogGrain>(IDeploymentCatalogGrain.Key).ListAsync())
-        {
-            if (deployment != own.Deployment && (await grains.GetGrain<IDeploymentGrain>(deployment).GetStatusAsync()).Route is { } route)
-            {
-                routes.Add(route);
-            }
-        }
+        var others = await Task.WhenAll((await grains.GetGrain<IDeploymentCatalogGrain>(IDeploymentCatalogGrain.Key).ListAsync())
+            .Where(deployment => deployment != own.Deployment)
+            .Select(deployment => grains.GetGrain<IDeploymentGrain>(deployment).GetStatusAsync()));
+        var routes = others.Select(status => status.Route).OfType<DeploymentRoute>().Prepend(own);
 
         var inUse = new HashSet<string>(StringComparer.Ordinal);
         foreach (var route in routes)

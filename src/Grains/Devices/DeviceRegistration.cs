@@ -27,7 +27,7 @@ public sealed partial class DeviceRegistration(
             device.HttpEndpoint,
             Environment.ProcessId,
             device.Labels,
-            device.Cores > 0 ? device.Cores : Environment.ProcessorCount,
+            device.EffectiveCores,
             memory,
             speed,
             DateTimeOffset.UtcNow,

@@ -13,6 +13,9 @@ public sealed class DeviceOptions
     /// <summary>Cores the device offers; 0 means <see cref="Environment.ProcessorCount"/>.</summary>
     public int Cores { get; set; }
 
+    /// <summary><see cref="Cores"/>, or <see cref="Environment.ProcessorCount"/> when it is 0.</summary>
+    public int EffectiveCores => Cores > 0 ? Cores : Environment.ProcessorCount;
+
     /// <summary>Memory budget for model shards in bytes; 0 means the memory available to the process.</summary>
     public long MemoryBytes { get; set; }
 

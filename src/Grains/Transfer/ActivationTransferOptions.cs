@@ -1,3 +1,5 @@
+using EdgeCluster.Grains.Interfaces.Models;
+
 namespace EdgeCluster.Grains.Transfer;
 
 /// <summary>How activations too large for one message move between stages (section <c>EdgeCluster:ActivationTransfer</c>).</summary>
@@ -9,7 +11,7 @@ public sealed class ActivationTransferOptions
     public int InlineLimitBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Bytes per chunk; far below Orleans' 100 MB message body limit.</summary>
-    public int ChunkBytes { get; set; } = 4 * 1024 * 1024;
+    public int ChunkBytes { get; set; } = ModelTransfer.ChunkBytes;
 
     /// <summary>Chunks that never got used (their stage call failed) are dropped after this long.</summary>
     public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromMinutes(2);
