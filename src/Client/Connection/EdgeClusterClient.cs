@@ -4,6 +4,7 @@ using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Models;
+using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,11 +18,17 @@ public sealed class EdgeClusterClient : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private EdgeClusterClient(IHost host)
+    private readonly ActivationLinkStaging _link;
+
+    private EdgeClusterClient(IHost host, ActivationLinkOptions link)
     {
         _host = host;
         Grains = host.Services.GetRequiredService<IClusterClient>();
+        _link = new ActivationLinkStaging(Grains, link, ClientSource);
     }
+
+    /// <summary>How this client appears as the source of link traffic; never a device id.</summary>
+    public const string ClientSource = "client";
 
     public IClusterClient Grains { get; }
 
@@ -55,7 +62,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EdgeClusterClient(host);
+        return new EdgeClusterClient(host, options.ActivationLink);
     }
 
     /// <summary>Uploads <paramref name="content"/> in chunks and registers it as <paramref name="name"/>.</summary>
@@ -93,7 +100,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
             originDevice,
             inputs.Select(t => t.ToPayload()).ToArray(),
             outputNames?.ToArray() ?? []);
-        return InferenceCall.InvokeAsync(Grains, request);
+        return InferenceCall.InvokeAsync(Grains, request, _link);
     }
 
     /// <summary>Bytes of the named tensors that devices other than <paramref name="originDevice"/> received for a request, as each device counted them.</summary>
@@ -108,6 +115,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _link.DisposeAsync();
         await _host.StopAsync();
         _host.Dispose();
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeCluster.Grains.Transfer.Link;
 
 namespace EdgeCluster.Client.Connection;
 
@@ -12,6 +13,12 @@ public sealed record EdgeClusterClientOptions(IReadOnlyList<IPEndPoint> Gateways
 
     /// <summary>PostgreSQL connection string of a fleet on ADO.NET clustering: gateways come from its membership table instead of <see cref="Gateways"/>.</summary>
     public string? ClusteringConnectionString { get; init; }
+
+    /// <summary>
+    /// Large input tensors go to the origin device's activation link instead of through the gateway's Orleans connection;
+    /// when the link cannot be reached they go through the gateway after all.
+    /// </summary>
+    public ActivationLinkOptions ActivationLink { get; init; } = new();
 
     public static IPEndPoint ParseEndpoint(string value) =>
         IPEndPoint.TryParse(value, out var endpoint)

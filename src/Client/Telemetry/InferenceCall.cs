@@ -5,6 +5,7 @@ using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
+using EdgeCluster.Grains.Transfer.Link;
 
 namespace EdgeCluster.Client.Telemetry;
 
@@ -13,8 +14,11 @@ public static class InferenceCall
 {
     public const string SpanName = "client.infer";
 
-    /// <summary>Calls stage 0 of <paramref name="request"/>'s deployment on its origin device and returns the result with its trace id.</summary>
-    public static async Task<InferenceResult> InvokeAsync(IGrainFactory grains, InferenceRequest request)
+    /// <summary>
+    /// Calls stage 0 of <paramref name="request"/>'s deployment on its origin device and returns the result with its trace id;
+    /// with <paramref name="link"/>, large inputs go ahead on the origin's activation link.
+    /// </summary>
+    public static async Task<InferenceResult> InvokeAsync(IGrainFactory grains, InferenceRequest request, ActivationLinkStaging? link = null)
     {
         InferenceRequestLimit.Check(request);
         using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity(SpanName, ActivityKind.Client);
@@ -25,7 +29,8 @@ public static class InferenceCall
         try
         {
             var stage0 = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(request.OriginDevice, request.Deployment, 0));
-            var result = await stage0.InferAsync(request);
+            var call = link is null ? request : request with { Inputs = await link.StageAsync(request.OriginDevice, request.RequestId, request.Inputs) };
+            var result = await stage0.InferAsync(call);
             activity?.SetTag("edgecluster.stages", result.Hops.Length);
             activity?.SetTag("edgecluster.bytes_out", TensorPayload.TotalBytes(result.Outputs));
 

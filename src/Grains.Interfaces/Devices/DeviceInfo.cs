@@ -13,4 +13,9 @@ public sealed record DeviceInfo(
     [property: Id(7)] long MemoryBytes,
     [property: Id(8)] double RelativeSpeed,
     [property: Id(9)] DateTimeOffset JoinedAt,
-    [property: Id(10)] string? Grpc);
+    [property: Id(10)] string? Grpc)
+{
+    /// <summary>HOST:PORT of the device's activation link, where large tensors for it go beside the grain calls; null when it has none.</summary>
+    [Id(11)]
+    public string? ActivationLink { get; init; }
+}

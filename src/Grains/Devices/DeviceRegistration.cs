@@ -1,5 +1,6 @@
 using EdgeCluster.Grains.Hosting;
 using EdgeCluster.Grains.Interfaces.Devices;
+using EdgeCluster.Grains.Transfer.Link;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,7 @@ public sealed partial class DeviceRegistration(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<DeviceOptions> options,
+    ActivationLinkListener link,
     ILogger<DeviceRegistration> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -31,7 +33,10 @@ public sealed partial class DeviceRegistration(
             memory,
             speed,
             DateTimeOffset.UtcNow,
-            device.GrpcEndpoint);
+            device.GrpcEndpoint)
+        {
+            ActivationLink = link.Endpoint,
+        };
     }
 
     private async Task RegisterAsync(CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
 using EdgeCluster.Grains.Transfer;
+using EdgeCluster.Grains.Transfer.Link;
 using Polly;
 
 namespace EdgeCluster.Grains.Failover;
@@ -14,7 +15,7 @@ namespace EdgeCluster.Grains.Failover;
 /// last completed stage, which still holds the tensors: the deployment re-places the stage and the same
 /// request goes to its new device. A re-plan that changes the layout sends the request back to its origin.
 /// </summary>
-public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes, ReplicaSelector replicas, string device, ActivationTransferOptions transfer)
+public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipService membership, StageRoutes routes, ReplicaSelector replicas, string device, ActivationTransferOptions transfer, ActivationLinkStaging link)
 {
     public async Task<InferenceResult> ForwardAsync(StageRequest request, DeploymentRoute route)
     {
@@ -60,7 +61,8 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                     TensorPayload.TotalBytes(request.Tensors),
                     new KeyValuePair<string, object?>(MetricTags.Source, device),
                     new KeyValuePair<string, object?>(MetricTags.Target, target));
-                var tensors = await ActivationChunker.StageAsync(next, request.RequestId, request.Tensors, transfer);
+                var tensors = await link.StageAsync(target, request.RequestId, request.Tensors);
+                tensors = await ActivationChunker.StageAsync(next, request.RequestId, tensors, transfer);
                 return await next.RunAsync(request with { RouteVersion = current.Version, Tensors = tensors });
             });
             return attempt > 1 ? result with { Retries = result.Retries + attempt - 1 } : result;

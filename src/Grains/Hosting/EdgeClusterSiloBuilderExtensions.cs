@@ -4,8 +4,10 @@ using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Storage;
 using EdgeCluster.Grains.Transfer;
+using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EdgeCluster.Grains.Hosting;
 
@@ -24,6 +26,12 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddSingleton<ShardComputeQueue>();
         services.AddOptions<ActivationTransferOptions>().BindConfiguration(ActivationTransferOptions.Section);
         services.AddSingleton<ActivationAssembler>();
+        services.AddOptions<ActivationLinkOptions>().BindConfiguration(ActivationLinkOptions.Section);
+        services.AddSingleton<ActivationInbox>();
+        services.AddSingleton<ActivationLinkListener>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ActivationLinkListener>());
+        services.AddSingleton(sp => new ActivationLinkStaging(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IOptions<ActivationLinkOptions>>().Value, sp.GetRequiredService<ILocalSiloDetails>().Name));
         services.AddSingleton<LocalModelStore>();
         services.AddSingleton<TensorTrafficLedger>();
         services.AddSingleton<DeviceRegistration>();

@@ -8,6 +8,7 @@ using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Transfer;
+using EdgeCluster.Grains.Transfer.Link;
 using Microsoft.Extensions.Options;
 
 namespace EdgeCluster.Grains.Inference;
@@ -25,6 +26,8 @@ public sealed class PipelineStageGrain(
     StageWorkTracker work,
     ReplicaSelector replicas,
     ActivationAssembler assembler,
+    ActivationInbox inbox,
+    ActivationLinkStaging link,
     IOptions<ActivationTransferOptions> transfer)
     : Grain, IPipelineStageGrain
 {
@@ -38,7 +41,7 @@ public sealed class PipelineStageGrain(
 
     private StageRoutes Routes => _routes ??= new StageRoutes(GrainFactory, Deployment);
 
-    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas, silo.Name, transfer.Value);
+    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas, silo.Name, transfer.Value, link);
 
     public async Task<InferenceResult> InferAsync(InferenceRequest request)
     {
@@ -64,10 +67,14 @@ public sealed class PipelineStageGrain(
             }
 
             var route = await GetRouteAsync(0);
+            request = request with { Inputs = await inbox.ClaimAsync(request.Inputs) };
             InferenceRequestValidator.Validate(request, route);
             originGuard.Admit(request.Deployment, request.RequestId, silo.Name);
             using var tracked = work.Track();
             var result = await RunFromOriginAsync(request, route);
+
+            // Kept until here: a re-plan restarts the request from these inputs.
+            ReleaseLinkBuffers(request.Inputs, result.Outputs);
             PipelineMetrics.RequestDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("model", route.Model));
             return result with { TraceId = Activity.Current?.TraceId.ToHexString() };
         }
@@ -148,7 +155,7 @@ public sealed class PipelineStageGrain(
         using var ticket = StageQueue.Enter(silo.Name, stage.Index, arrivedAt);
         activity?.SetTag("edgecluster.shard", stage.ShardSha256);
 
-        var arrived = assembler.Assemble(request.Tensors);
+        var arrived = assembler.Assemble(await inbox.ClaimAsync(request.Tensors));
         var bytesIn = TensorPayload.TotalBytes(arrived);
         var received = ActivationWire.Decode(arrived).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var inputs = stage.InputNames.Select(name => received.TryGetValue(name, out var tensor)
@@ -179,12 +186,35 @@ public sealed class PipelineStageGrain(
         {
             var wanted = request.OutputNames.Length == 0 ? route.ModelOutputs : request.OutputNames;
             var outputs = wanted.Select(name => received[name]).ToArray();
+            if (request.Stage > 0)
+            {
+                ReleaseLinkBuffers(arrived, outputs);
+            }
+
             return new InferenceResult(request.RequestId, outputs, [hop]);
+        }
+
+        if (request.Stage > 0)
+        {
+            // Stage 0 keeps the origin's inputs until the request ends; later stages are re-sent theirs on a retry.
+            ReleaseLinkBuffers(arrived, forward);
         }
 
         var next = route.Stages[stage.Index + 1];
         var downstream = await Forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
         return downstream with { Hops = [hop, .. downstream.Hops] };
+    }
+
+    /// <summary>Gives the arrays that arrived on the link back to its pool, except those still travelling in <paramref name="kept"/>.</summary>
+    private void ReleaseLinkBuffers(TensorPayload[] arrived, TensorPayload[] kept)
+    {
+        foreach (var tensor in arrived)
+        {
+            if (!Array.Exists(kept, k => ReferenceEquals(k.Data, tensor.Data)))
+            {
+                inbox.Release(tensor.Data);
+            }
+        }
     }
 
     /// <summary>Version 0: the newest route (entry at the origin); otherwise exactly the version the request travels under.</summary>

@@ -9,6 +9,7 @@ using EdgeCluster.Onnx.Runtime;
 using EdgeCluster.Onnx.SampleModels;
 using EdgeCluster.Onnx.Tensors;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace EdgeCluster.Grains.Tests.Cluster;
@@ -17,7 +18,7 @@ namespace EdgeCluster.Grains.Tests.Cluster;
 /// Three in-process silos configured like EdgeCluster devices (device id == silo name), each with its own
 /// model store under one temp folder, plus ResNet18 registered and deployed in three stages, one per device.
 /// </summary>
-public sealed class EdgeClusterFixture : IAsyncLifetime
+public class EdgeClusterFixture : IAsyncLifetime
 {
     public const string ResNet18Deployment = "resnet18";
 
@@ -50,7 +51,7 @@ public sealed class EdgeClusterFixture : IAsyncLifetime
 
             // A fixed speed skips the start-up probe and keeps the planner's split the same on every run.
             [$"{DeviceOptions.Section}:RelativeSpeed"] = "1",
-        }));
+        }.Concat(SiloSettings)));
         builder.ConfigureSilo((_, silo) => silo.AddActivityPropagation().AddEdgeClusterGrains());
         builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
@@ -79,6 +80,14 @@ public sealed class EdgeClusterFixture : IAsyncLifetime
             Directory.Delete(_storeRoot, recursive: true);
         }
     }
+
+    /// <summary>A service of the silo of <paramref name="device"/>.</summary>
+    public T SiloService<T>(string device)
+        where T : notnull =>
+        Cluster.Silos.Single(s => s.Name == device).SiloHost.Services.GetRequiredService<T>();
+
+    /// <summary>Configuration every silo gets on top of the fixture's own.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> SiloSettings => [];
 
     public async Task<ModelInfo> RegisterAsync(string name, byte[] content)
     {

@@ -2,6 +2,7 @@ using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Tensors;
 using EdgeCluster.Grains.Tests.Cluster;
+using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.SampleModels;
 using EdgeCluster.Onnx.Tensors;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -10,11 +11,11 @@ using static EdgeCluster.Onnx.SampleModels.OnnxModelBuilder;
 namespace EdgeCluster.Grains.Tests.Inference;
 
 /// <summary>
-/// An activation larger than Orleans' 100 MB message body limit crosses a device boundary in chunks: in one message
-/// it would tear down the connection between the two silos.
+/// An activation larger than Orleans' 100 MB message body limit crosses a device boundary whole: on the activation
+/// link as one frame, or without a link in chunks. In one Orleans message it would tear down the connection between
+/// the two silos.
 /// </summary>
-[Collection(EdgeClusterCollection.Name)]
-public sealed class LargeActivationTests(EdgeClusterFixture fixture)
+public abstract class LargeActivationTests(EdgeClusterFixture fixture, bool onLink)
 {
     private const long InputElements = 1000;
     private const long Repeats = 28_000;
@@ -31,6 +32,7 @@ public sealed class LargeActivationTests(EdgeClusterFixture fixture)
         var values = Enumerable.Range(0, (int)InputElements).Select(i => (i % 7) * 0.5f).ToArray();
         var input = NamedTensor.FromFloats("x", [1, InputElements], values);
 
+        var linkBefore = fixture.SiloService<ActivationInbox>(devices[1]).DepositedBytes;
         var result = await fixture.InferAsync(name, devices[0], [input.ToPayload()], requestId: "large-activation-1");
 
         var sum = Assert.Single(result.Outputs).ToNamedTensor().AsFloats()[0];
@@ -38,6 +40,8 @@ public sealed class LargeActivationTests(EdgeClusterFixture fixture)
         Assert.Equal(ActivationBytes, result.Hops[1].BytesIn);
         var traffic = await fixture.TrafficAsync("large-activation-1");
         Assert.Equal(ActivationBytes, traffic[devices[1]].Where(t => t.TensorName == "tiled").Sum(t => t.Bytes));
+        Assert.Equal(onLink ? ActivationBytes : 0, fixture.SiloService<ActivationInbox>(devices[1]).DepositedBytes - linkBefore);
+        Assert.Equal(onLink, fixture.SiloService<ActivationLinkListener>(devices[1]).Endpoint is not null);
         await fixture.AssertServesResNet18Async();
     }
 
@@ -53,3 +57,9 @@ public sealed class LargeActivationTests(EdgeClusterFixture fixture)
         return builder.ToBytes();
     }
 }
+
+[Collection(EdgeClusterCollection.Name)]
+public sealed class LargeActivationOnLinkTests(EdgeClusterFixture fixture) : LargeActivationTests(fixture, onLink: true);
+
+[Collection(LinklessClusterCollection.Name)]
+public sealed class LargeActivationInChunksTests(LinklessClusterFixture fixture) : LargeActivationTests(fixture, onLink: false);

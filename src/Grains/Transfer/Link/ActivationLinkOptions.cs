@@ -1,0 +1,28 @@
+namespace EdgeCluster.Grains.Transfer.Link;
+
+/// <summary>The direct socket between devices that carries large tensors beside the grain calls (section <c>EdgeCluster:ActivationLink</c>).</summary>
+public sealed class ActivationLinkOptions
+{
+    public const string Section = "EdgeCluster:ActivationLink";
+
+    /// <summary>When false, the silo opens no link and every tensor travels inside Orleans messages.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>TCP port of this silo's link on its advertised address; 0 picks a free one (the registry tells senders which).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Tensors of at least this many bytes take the link; smaller ones ride inside the grain call, where they cost nothing extra.</summary>
+    public int MinBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest tensor one frame may carry; a bigger frame closes the connection it came on.</summary>
+    public long MaxFrameBytes { get; set; } = 1L << 30;
+
+    /// <summary>How long a stage call waits for the tensors it names to arrive on the link.</summary>
+    public TimeSpan ArrivalTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Tensors that arrived but were never claimed by a stage call are dropped after this long.</summary>
+    public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a device whose link could not be reached is sent inline before its link is tried again.</summary>
+    public TimeSpan RetryUnreachableAfter { get; set; } = TimeSpan.FromSeconds(30);
+}
