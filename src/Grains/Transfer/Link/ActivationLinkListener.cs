@@ -23,6 +23,7 @@ public sealed partial class ActivationLinkListener(
 
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
+    private int _disposed;
 
     /// <summary>Where other devices reach this link, HOST:PORT; null while it is not listening.</summary>
     public string? Endpoint { get; private set; }
@@ -32,6 +33,12 @@ public sealed partial class ActivationLinkListener(
 
     public void Dispose()
     {
+        // The container disposes this once as itself and once as the lifecycle participant it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _socket?.Dispose();
         _stopping.Dispose();
