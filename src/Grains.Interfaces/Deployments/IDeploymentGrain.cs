@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace EdgeCluster.Grains.Interfaces.Deployments;
 
 /// <summary>A named deployment of one model over the fleet (key: the deployment name).</summary>
@@ -9,7 +11,11 @@ public interface IDeploymentGrain : IGrainWithStringKey
     Task<DeploymentStatus> DeployAsync(DeploymentSpec spec);
 
     /// <summary>Current state; <see cref="DeploymentState.None"/> when nothing was deployed under this name.</summary>
-    [Alias("status")]
+    /// <remarks>
+    /// Answers even while the deployment is in the middle of a turn: retiring replicas, a deployment asks every other
+    /// one for its route from a timer, and two doing so at once would otherwise each wait for the other until the call timed out.
+    /// </remarks>
+    [Alias("status"), AlwaysInterleave]
     Task<DeploymentStatus> GetStatusAsync();
 
     /// <summary>The route of a ready deployment; fails with NotFound when there is none.</summary>

@@ -171,6 +171,31 @@ public sealed class ReplicaDeploymentTests(EdgeClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Two_deployments_scaled_down_at_once_both_unload_their_removed_replicas()
+    {
+        var origin = fixture.DeviceIds[0];
+        var tails = new List<StageRoute>();
+        var names = new[] { "replicas-unload-a", "replicas-unload-b" };
+        foreach (var name in names)
+        {
+            await fixture.RegisterAsync(name, TestModels.WithDocString(TestModels.TwoNodeChain(), name));
+            var deployed = await fixture.DeployAsync(name, new DeploymentSpec(name, 2, []) { Origins = [origin], Replicas = 2 });
+            tails.Add(deployed.Route!.Stages[1]);
+        }
+
+        Assert.NotEqual(tails[0].ShardSha256, tails[1].ShardSha256);
+
+        var down = await Task.WhenAll(names.Select(name => fixture.Client.GetGrain<IDeploymentGrain>(name).ScaleAsync(1, 1)));
+
+        // Each retirement asks the other deployment for its route; before status calls interleaved, both waited 30 s and gave up.
+        await Task.WhenAll(names.Select((_, i) =>
+        {
+            var kept = Assert.Single(down[i].Route!.Stages[1].Devices);
+            return UntilAsync(async () => (await LoadedShardDevicesAsync(tails[i].ShardSha256)).SequenceEqual([kept]), ReplicaRetirement.Grace * 2.5);
+        }));
+    }
+
+    [Fact]
     public async Task Stage_zero_cannot_be_scaled()
     {
         var error = await Assert.ThrowsAsync<EdgeClusterException>(() =>
