@@ -75,8 +75,8 @@ public sealed class ActivationInbox(IOptions<ActivationLinkOptions> options, Ten
 
     private async Task<TensorPayload> ClaimAsync(TensorPayload tensor)
     {
-        var key = (tensor.StagedTransfer!, tensor.Name);
-        var slot = SlotFor(key.Item1, key.Name);
+        var transfer = tensor.StagedTransfer!;
+        var slot = SlotFor(transfer, tensor.Name);
         try
         {
             var data = await slot.Arrived.Task.WaitAsync(options.Value.ArrivalTimeout);
@@ -86,11 +86,11 @@ public sealed class ActivationInbox(IOptions<ActivationLinkOptions> options, Ten
         {
             throw new EdgeClusterException(
                 EdgeClusterErrorKind.Unavailable,
-                $"Tensor '{tensor.Name}' of transfer {key.Item1} did not arrive on this device's activation link within {options.Value.ArrivalTimeout.TotalSeconds:0.#} s.");
+                $"Tensor '{tensor.Name}' of transfer {transfer} did not arrive on this device's activation link within {options.Value.ArrivalTimeout.TotalSeconds:0.#} s.");
         }
         finally
         {
-            _slots.TryRemove(KeyValuePair.Create(key, slot));
+            _slots.TryRemove(KeyValuePair.Create((transfer, tensor.Name), slot));
         }
     }
 

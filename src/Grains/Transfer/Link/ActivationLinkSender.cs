@@ -16,29 +16,16 @@ public sealed class ActivationLinkSender : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>Writes one frame with <paramref name="data"/> to the link at <paramref name="endpoint"/> (HOST:PORT).</summary>
-    public async Task SendAsync(string endpoint, ActivationLinkFrame frame, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public async Task SendAsync(string endpoint, ActivationLinkFrame frame, byte[] data)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var connection = TakeIdle(endpoint) ?? await ConnectAsync(endpoint, cancellationToken);
+        var connection = TakeIdle(endpoint) ?? await ConnectAsync(endpoint);
         try
         {
-            // Header and payload in one gather write: the receiver wakes once for the frame, not once for its header.
-            var header = frame.Encode();
-            var sent = await connection.SendAsync([new ArraySegment<byte>(header), Segment(data)], SocketFlags.None);
-            if (sent - header.Length < data.Length)
-            {
-                data = data[Math.Max(0, sent - header.Length)..];
-                if (sent < header.Length)
-                {
-                    await connection.SendAsync(header.AsMemory(sent), SocketFlags.None, cancellationToken);
-                }
-
-                while (!data.IsEmpty)
-                {
-                    data = data[await connection.SendAsync(data, SocketFlags.None, cancellationToken)..];
-                }
-            }
+            // Header and payload in one gather write (a stream socket's send completes only when all of it is sent):
+            // the receiver wakes once for the frame, not once for its header.
+            await connection.SendAsync([new ArraySegment<byte>(frame.Encode()), new ArraySegment<byte>(data)], SocketFlags.None);
         }
         catch
         {
@@ -63,12 +50,9 @@ public sealed class ActivationLinkSender : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> data) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment) ? segment : new ArraySegment<byte>(data.ToArray());
-
     private Socket? TakeIdle(string endpoint) => _idle.TryGetValue(endpoint, out var bag) && bag.TryTake(out var socket) ? socket : null;
 
-    private static async Task<Socket> ConnectAsync(string endpoint, CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectAsync(string endpoint)
     {
         var target = IPEndPoint.Parse(endpoint);
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
@@ -76,8 +60,7 @@ public sealed class ActivationLinkSender : IAsyncDisposable
             NoDelay = true,
             SendBufferSize = ActivationLinkListener.SocketBufferBytes,
         };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
         try
         {
             await socket.ConnectAsync(target, timeout.Token);
