@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace EdgeCluster.Client.Connection;
 
@@ -24,7 +25,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
     {
         _host = host;
         Grains = host.Services.GetRequiredService<IClusterClient>();
-        _link = new ActivationLinkStaging(Grains, link, ClientSource);
+        _link = new ActivationLinkStaging(Grains, host.Services.GetRequiredService<Serializer>(), link, ClientSource);
     }
 
     /// <summary>How this client appears as the source of link traffic; never a device id.</summary>
@@ -62,7 +63,7 @@ public sealed class EdgeClusterClient : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EdgeClusterClient(host, options.ActivationLink);
+        return new EdgeClusterClient(host, options.ActivationLink.WithCallTimeout(options.ResponseTimeout));
     }
 
     /// <summary>Uploads <paramref name="content"/> in chunks and registers it as <paramref name="name"/>.</summary>

@@ -16,7 +16,7 @@ public static class InferenceCall
 
     /// <summary>
     /// Calls stage 0 of <paramref name="request"/>'s deployment on its origin device and returns the result with its trace id;
-    /// with <paramref name="link"/>, large inputs go ahead on the origin's activation link.
+    /// with <paramref name="link"/>, the call (or, when calls do not take the link, its large inputs) goes on the origin's activation link.
     /// </summary>
     public static async Task<InferenceResult> InvokeAsync(IGrainFactory grains, InferenceRequest request, ActivationLinkStaging? link = null)
     {
@@ -28,9 +28,14 @@ public static class InferenceCall
         activity?.SetTag("edgecluster.bytes_in", TensorPayload.TotalBytes(request.Inputs));
         try
         {
-            var stage0 = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(request.OriginDevice, request.Deployment, 0));
-            var call = link is null ? request : request with { Inputs = await link.StageAsync(request.OriginDevice, request.RequestId, request.Inputs) };
-            var result = await stage0.InferAsync(call);
+            var key = IPipelineStageGrain.KeyFor(request.OriginDevice, request.Deployment, 0);
+            var result = link is null ? null : await link.TryInferAsync(request, key);
+            if (result is null)
+            {
+                var call = link is null ? request : request with { Inputs = await link.StageAsync(request.OriginDevice, request.RequestId, request.Inputs) };
+                result = await grains.GetGrain<IPipelineStageGrain>(key).InferAsync(call);
+            }
+
             activity?.SetTag("edgecluster.stages", result.Hops.Length);
             activity?.SetTag("edgecluster.bytes_out", TensorPayload.TotalBytes(result.Outputs));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
+using EdgeCluster.Grains.Transfer.Link;
 
 namespace EdgeCluster.Grains.Diagnostics;
 
@@ -16,7 +17,13 @@ public static class ActivationLinkMetrics
         "edgecluster.activation_link.receive_time", "ms", "Time from a tensor frame's header to its last byte");
 
     private static readonly Counter<long> Fallbacks = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
-        "edgecluster.activation_link.fallbacks", "{tensor}", "Tensors sent inside the grain call because the link could not be used");
+        "edgecluster.activation_link.fallbacks", "{fallback}", "Tensors or calls sent as Orleans messages because the link could not be used");
+
+    private static readonly Counter<long> CallsServed = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
+        "edgecluster.activation_link.calls", "{call}", "Stage calls this device received on its activation link instead of as Orleans messages");
+
+    public static void CallServed(string device, ActivationLinkMethod method) =>
+        CallsServed.Add(1, new(MetricTags.Device, device), new("method", method.ToString()));
 
     public static void Sent(long bytes, string source, string target) =>
         SentBytes.Add(bytes, new(MetricTags.Source, source), new(MetricTags.Target, target));

@@ -53,7 +53,7 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                     target = replicas.Choose(LiveReplicas(current.Stages[request.Stage]), failed, scope);
                 }
 
-                var next = grains.GetGrain<IPipelineStageGrain>(IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage));
+                var key = IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage);
                 using var lease = await replicas.StartAsync(target, request.Stage, scope);
 
                 // Counted per attempt, against the replica that actually receives the bytes.
@@ -61,9 +61,16 @@ public sealed class StageForwarder(IGrainFactory grains, IClusterMembershipServi
                     TensorPayload.TotalBytes(request.Tensors),
                     new KeyValuePair<string, object?>(MetricTags.Source, device),
                     new KeyValuePair<string, object?>(MetricTags.Target, target));
+                var call = request with { RouteVersion = current.Version };
+                if (await link.TryRunStageAsync(target, key, call) is { } viaLink)
+                {
+                    return viaLink;
+                }
+
+                var next = grains.GetGrain<IPipelineStageGrain>(key);
                 var tensors = await link.StageAsync(target, request.RequestId, request.Tensors);
                 tensors = await ActivationChunker.StageAsync(next, request.RequestId, tensors, transfer);
-                return await next.RunAsync(request with { RouteVersion = current.Version, Tensors = tensors });
+                return await next.RunAsync(call with { Tensors = tensors });
             });
             return attempt > 1 ? result with { Retries = result.Retries + attempt - 1 } : result;
         }

@@ -1,6 +1,7 @@
 using EdgeCluster.Grains.Compute;
 using EdgeCluster.Grains.Devices;
 using EdgeCluster.Grains.Failover;
+using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Storage;
 using EdgeCluster.Grains.Transfer;
@@ -8,6 +9,7 @@ using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace EdgeCluster.Grains.Hosting;
 
@@ -24,14 +26,20 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
         services.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section);
         services.AddSingleton<ShardComputeQueue>();
+        services.AddSingleton<OpenShardSessions>();
         services.AddOptions<ActivationTransferOptions>().BindConfiguration(ActivationTransferOptions.Section);
         services.AddSingleton<ActivationAssembler>();
         services.AddOptions<ActivationLinkOptions>().BindConfiguration(ActivationLinkOptions.Section);
         services.AddSingleton<ActivationInbox>();
         services.AddSingleton<ActivationLinkListener>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ActivationLinkListener>());
+        services.AddSingleton<ActivationLinkCallHandler>();
         services.AddSingleton(sp => new ActivationLinkStaging(
-            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IOptions<ActivationLinkOptions>>().Value, sp.GetRequiredService<ILocalSiloDetails>().Name));
+            sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<Serializer>(),
+            sp.GetRequiredService<IOptions<ActivationLinkOptions>>().Value,
+            sp.GetRequiredService<ILocalSiloDetails>().Name,
+            sp.GetRequiredService<IClusterMembershipService>().IsActive));
         services.AddSingleton<LocalModelStore>();
         services.AddSingleton<TensorTrafficLedger>();
         services.AddSingleton<DeviceRegistration>();

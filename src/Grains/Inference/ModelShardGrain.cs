@@ -16,13 +16,15 @@ namespace EdgeCluster.Grains.Inference;
 
 /// <summary>
 /// Holds one shard's session on its device and runs it on the device's compute queue, off the grain turn.
-/// Reentrant: ONNX Runtime's Run is thread-safe, so concurrent requests share the one session.
+/// Reentrant: ONNX Runtime's Run is thread-safe, so concurrent requests share the one session. The open session is
+/// also lent to stages on this silo (<see cref="OpenShardSessions"/>), which then run it without a grain call.
 /// </summary>
 [DevicePlacement, Reentrant, CollectionAgeLimit(Minutes = 60)]
-public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQueue compute, ILocalSiloDetails silo, ILogger<ModelShardGrain> logger)
+public sealed partial class ModelShardGrain(
+    LocalModelStore store, ShardComputeQueue compute, OpenShardSessions open, ILocalSiloDetails silo, ILogger<ModelShardGrain> logger)
     : Grain, IModelShardGrain
 {
-    private Task<(ShardSession Session, ShardLoadInfo Info)>? _loading;
+    private Task<(SharedShardSession Session, ShardLoadInfo Info)>? _loading;
 
     private string Sha256 => this.GetPrimaryKeyString()[(silo.Name.Length + 1)..];
 
@@ -30,23 +32,9 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQ
 
     public async Task<ShardRunResult> RunAsync(TensorPayload[] inputs, string[] outputNames)
     {
-        var (session, _) = await LoadOnceAsync();
-        var ticket = StageQueue.CurrentTicket();
-        var tensors = inputs.Select(t => t.ToNamedTensor()).ToArray();
-        try
-        {
-            var (outputs, milliseconds) = await compute.RunAsync(() =>
-            {
-                var started = Stopwatch.GetTimestamp();
-                var outputs = session.Run(tensors, outputNames);
-                return (outputs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }, () => StageQueue.MarkStarted(ticket));
-            return new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), milliseconds);
-        }
-        catch (InvalidInputException exception)
-        {
-            throw EdgeClusterException.InvalidArgument(exception.Message);
-        }
+        var (shared, _) = await LoadOnceAsync();
+        shared.TouchGrain();
+        return await ShardExecution.RunAsync(compute, shared.Session, inputs, outputNames);
     }
 
     public Task UnloadAsync()
@@ -59,13 +47,13 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQ
     {
         if (_loading is { IsCompletedSuccessfully: true })
         {
-            _loading.Result.Session.Dispose();
+            open.Retire(Sha256, _loading.Result.Session);
         }
 
         return Task.CompletedTask;
     }
 
-    private Task<(ShardSession Session, ShardLoadInfo Info)> LoadOnceAsync()
+    private Task<(SharedShardSession Session, ShardLoadInfo Info)> LoadOnceAsync()
     {
         if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
         {
@@ -75,7 +63,7 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQ
         return _loading;
     }
 
-    private async Task<(ShardSession, ShardLoadInfo)> LoadAsync()
+    private async Task<(SharedShardSession, ShardLoadInfo)> LoadAsync()
     {
         using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("shard.load");
         activity?.SetTag("edgecluster.device", silo.Name);
@@ -102,7 +90,7 @@ public sealed partial class ModelShardGrain(LocalModelStore store, ShardComputeQ
         var info = new ShardLoadInfo(silo.Name, Sha256, content.LongLength, fetched, watch.Elapsed.TotalMilliseconds);
         PipelineMetrics.ShardLoadTime.Record(info.LoadMilliseconds, new KeyValuePair<string, object?>("device", silo.Name));
         LogLoaded(logger, Sha256, silo.Name, content.LongLength, info.LoadMilliseconds);
-        return (session, info);
+        return (open.Open(Sha256, session), info);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Sha256} loaded on {DeviceId}: {Bytes} bytes in {Milliseconds:F0} ms")]

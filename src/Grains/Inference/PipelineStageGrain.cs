@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeCluster.Grains.Compute;
 using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Interfaces.Deployments;
@@ -28,6 +29,8 @@ public sealed class PipelineStageGrain(
     ActivationAssembler assembler,
     ActivationInbox inbox,
     ActivationLinkStaging link,
+    OpenShardSessions sessions,
+    ShardComputeQueue compute,
     IOptions<ActivationTransferOptions> transfer)
     : Grain, IPipelineStageGrain
 {
@@ -162,8 +165,7 @@ public sealed class PipelineStageGrain(
             ? tensor
             : throw new EdgeClusterException(EdgeClusterErrorKind.Internal, $"Stage {stage.Index} of '{route.Deployment}' needs tensor '{name}', which did not arrive.")).ToArray();
 
-        var shard = GrainFactory.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(silo.Name, stage.ShardSha256));
-        var run = await shard.RunAsync(inputs, stage.OutputNames);
+        var run = await RunShardAsync(stage.ShardSha256, inputs, stage.OutputNames);
         ticket.Dispose();
         foreach (var output in run.Outputs)
         {
@@ -203,6 +205,25 @@ public sealed class PipelineStageGrain(
         var next = route.Stages[stage.Index + 1];
         var downstream = await Forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
         return downstream with { Hops = [hop, .. downstream.Hops] };
+    }
+
+    /// <summary>Runs the shard with its session borrowed when this silo has it open, else through its grain (which opens it).</summary>
+    private async Task<ShardRunResult> RunShardAsync(string sha256, TensorPayload[] inputs, string[] outputNames)
+    {
+        var borrowed = sessions.TryBorrow(sha256);
+        if (borrowed is null)
+        {
+            return await GrainFactory.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(silo.Name, sha256)).RunAsync(inputs, outputNames);
+        }
+
+        try
+        {
+            return await ShardExecution.RunAsync(compute, borrowed.Session, inputs, outputNames);
+        }
+        finally
+        {
+            borrowed.Release();
+        }
     }
 
     /// <summary>Gives the arrays that arrived on the link back to its pool, except those still travelling in <paramref name="kept"/>.</summary>

@@ -11,7 +11,7 @@ using EdgeCluster.Onnx.Tensors;
 
 namespace EdgeCluster.Client.Tests.Connection;
 
-/// <summary>A client hands large inputs to its origin device's activation link, and through the gateway when told not to.</summary>
+/// <summary>A client calls its origin device on its activation link, large inputs included, and through the gateway when told not to.</summary>
 public sealed partial class ClientActivationLinkTests
 {
     private const long InputBytes = HopModel.Elements * sizeof(float);
@@ -37,6 +37,7 @@ public sealed partial class ClientActivationLinkTests
             Assert.Equal(values.Sum(), Assert.Single(viaLink.Outputs).ToNamedTensor().AsFloats()[0]);
             Assert.Equal(InputBytes, viaLink.Hops[0].BytesIn);
             Assert.Equal(InputBytes, await LinkReceivedBytesAsync(http, silo.Device));
+            Assert.Equal(1, await LinkCallsAsync(http, silo.Device));
         }
 
         await using (var client = await EdgeClusterClient.ConnectAsync(gateway with { ActivationLink = new ActivationLinkOptions { Enabled = false } }))
@@ -45,16 +46,24 @@ public sealed partial class ClientActivationLinkTests
 
             Assert.Equal(values.Sum(), Assert.Single(viaGateway.Outputs).ToNamedTensor().AsFloats()[0]);
             Assert.Equal(InputBytes, await LinkReceivedBytesAsync(http, silo.Device));
+            Assert.Equal(1, await LinkCallsAsync(http, silo.Device));
         }
     }
 
-    private static async Task<long> LinkReceivedBytesAsync(HttpClient http, string device)
+    private static Task<long> LinkReceivedBytesAsync(HttpClient http, string device) => ScrapeAsync(http, ReceivedSeries(), device);
+
+    private static Task<long> LinkCallsAsync(HttpClient http, string device) => ScrapeAsync(http, InferCallsSeries(), device);
+
+    private static async Task<long> ScrapeAsync(HttpClient http, Regex series, string device)
     {
         var scrape = await http.GetStringAsync("/metrics");
-        var match = ReceivedSeries().Matches(scrape).SingleOrDefault(m => m.Groups["device"].Value == device);
+        var match = series.Matches(scrape).SingleOrDefault(m => m.Groups["device"].Value == device);
         return match is null ? 0 : (long)double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex("""^edgecluster_activation_link_received_bytes_total\{[^}]*device="(?<device>[^"]+)"[^}]*\} (?<value>\S+)""", RegexOptions.Multiline)]
     private static partial Regex ReceivedSeries();
+
+    [GeneratedRegex("""^edgecluster_activation_link_calls_total\{(?=[^}]*method="Infer")[^}]*device="(?<device>[^"]+)"[^}]*\} (?<value>\S+)""", RegexOptions.Multiline)]
+    private static partial Regex InferCallsSeries();
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace EdgeCluster.Grains.Transfer.Link;
 
@@ -12,27 +11,22 @@ public sealed record ActivationLinkFrame(string RequestId, string TransferId, st
     public const uint Magic = 0x45434C31; // "ECL1"
 
     /// <summary>The longest request id, transfer id or tensor name a frame carries.</summary>
-    public const int MaxTextBytes = 1024;
+    public const int MaxTextBytes = LinkWire.MaxTextBytes;
 
     private const int FixedBytes = 4 + 2 + 2 + 2 + 8;
 
     /// <summary>The header's bytes.</summary>
     public byte[] Encode()
     {
-        var request = Text(RequestId);
-        var transfer = Text(TransferId);
-        var tensor = Text(TensorName);
+        var request = LinkWire.Text(RequestId);
+        var transfer = LinkWire.Text(TransferId);
+        var tensor = LinkWire.Text(TensorName);
         var header = new byte[FixedBytes + request.Length + transfer.Length + tensor.Length];
         var span = header.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
-        var offset = 4;
-        foreach (var text in (byte[][])[request, transfer, tensor])
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(span[offset..], (ushort)text.Length);
-            text.CopyTo(span[(offset + 2)..]);
-            offset += 2 + text.Length;
-        }
-
+        var offset = LinkWire.WriteText(span, 4, request);
+        offset = LinkWire.WriteText(span, offset, transfer);
+        offset = LinkWire.WriteText(span, offset, tensor);
         BinaryPrimitives.WriteInt64LittleEndian(span[offset..], Length);
         return header;
     }
@@ -40,51 +34,24 @@ public sealed record ActivationLinkFrame(string RequestId, string TransferId, st
     /// <summary>Reads one header from <paramref name="stream"/>; null at a clean end of stream, InvalidDataException for anything malformed.</summary>
     public static async Task<ActivationLinkFrame?> ReadAsync(Stream stream, long maxLength, CancellationToken cancellationToken)
     {
-        var fixedPart = new byte[4];
-        if (await stream.ReadAtLeastAsync(fixedPart, 4, throwOnEndOfStream: false, cancellationToken) == 0)
+        var magic = await LinkWire.ReadMagicAsync(stream, cancellationToken);
+        if (magic is null)
         {
             return null;
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(fixedPart) != Magic)
-        {
-            throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
-        }
+        return magic == Magic
+            ? await ReadAfterMagicAsync(stream, maxLength, cancellationToken)
+            : throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
+    }
 
-        var request = await ReadTextAsync(stream, cancellationToken);
-        var transfer = await ReadTextAsync(stream, cancellationToken);
-        var tensor = await ReadTextAsync(stream, cancellationToken);
-        var lengthBytes = new byte[8];
-        await stream.ReadExactlyAsync(lengthBytes, cancellationToken);
-        var length = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
-        if (length < 0 || length > maxLength || length > Array.MaxLength)
-        {
-            throw new InvalidDataException($"The link frame for tensor '{tensor}' announces {length} bytes; at most {Math.Min(maxLength, Array.MaxLength)} are accepted.");
-        }
-
+    /// <summary>Reads the rest of a header whose magic number was already read.</summary>
+    public static async Task<ActivationLinkFrame> ReadAfterMagicAsync(Stream stream, long maxLength, CancellationToken cancellationToken)
+    {
+        var request = await LinkWire.ReadTextAsync(stream, cancellationToken);
+        var transfer = await LinkWire.ReadTextAsync(stream, cancellationToken);
+        var tensor = await LinkWire.ReadTextAsync(stream, cancellationToken);
+        var length = await LinkWire.ReadLengthAsync(stream, maxLength, $"tensor '{tensor}'", cancellationToken);
         return new ActivationLinkFrame(request, transfer, tensor, length);
-    }
-
-    private static byte[] Text(string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        return bytes.Length <= MaxTextBytes
-            ? bytes
-            : throw new ArgumentException($"'{value[..32]}…' is longer than the {MaxTextBytes} bytes a link frame allows.", nameof(value));
-    }
-
-    private static async Task<string> ReadTextAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var lengthBytes = new byte[2];
-        await stream.ReadExactlyAsync(lengthBytes, cancellationToken);
-        var length = BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes);
-        if (length > MaxTextBytes)
-        {
-            throw new InvalidDataException($"A link frame field announces {length} bytes of text; at most {MaxTextBytes} are accepted.");
-        }
-
-        var text = new byte[length];
-        await stream.ReadExactlyAsync(text, cancellationToken);
-        return Encoding.UTF8.GetString(text);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -9,19 +10,19 @@ using Microsoft.Extensions.Options;
 namespace EdgeCluster.Grains.Transfer.Link;
 
 /// <summary>
-/// This silo's end of the activation link: accepts connections from other devices and their clients and deposits
-/// every tensor frame into the <see cref="ActivationInbox"/>. A malformed frame closes only its own connection.
+/// This silo's end of the activation link: accepts connections from other devices and their clients, deposits
+/// every tensor frame into the <see cref="ActivationInbox"/> and serves stage calls, answering each on its own
+/// connection. A malformed frame closes only its own connection.
 /// </summary>
 public sealed partial class ActivationLinkListener(
     ILocalSiloDetails silo,
     ActivationInbox inbox,
+    ActivationLinkCallHandler calls,
     IOptions<ActivationLinkOptions> options,
     ILogger<ActivationLinkListener> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
-    // Large socket buffers let one receive call take a whole loopback burst instead of a few kilobytes.
-    internal const int SocketBufferBytes = 4 << 20;
-
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Socket, byte> _connections = new();
     private Socket? _socket;
     private int _disposed;
 
@@ -41,6 +42,7 @@ public sealed partial class ActivationLinkListener(
 
         _stopping.Cancel();
         _socket?.Dispose();
+        CloseConnections();
         _stopping.Dispose();
     }
 
@@ -78,8 +80,18 @@ public sealed partial class ActivationLinkListener(
     {
         _stopping.Cancel();
         _socket?.Dispose();
+        CloseConnections();
         Endpoint = null;
         return Task.CompletedTask;
+    }
+
+    /// <summary>Callers waiting on this silo's answers see their connection close, as they would see a dead silo's.</summary>
+    private void CloseConnections()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Dispose();
+        }
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
@@ -96,8 +108,8 @@ public sealed partial class ActivationLinkListener(
                 return;
             }
 
-            connection.NoDelay = true;
-            connection.ReceiveBufferSize = SocketBufferBytes;
+            ActivationLinkSockets.Configure(connection);
+            _connections.TryAdd(connection, 0);
             _ = Task.Run(() => ReceiveLoopAsync(connection, stopping), CancellationToken.None);
         }
     }
@@ -108,13 +120,19 @@ public sealed partial class ActivationLinkListener(
         await using var stream = new BufferedStream(new NetworkStream(connection, ownsSocket: true), 64 * 1024);
         try
         {
-            while (await ActivationLinkFrame.ReadAsync(stream, options.Value.MaxFrameBytes, stopping) is { } frame)
+            while (await LinkWire.ReadMagicAsync(stream, stopping) is { } magic)
             {
-                var started = Stopwatch.GetTimestamp();
-                var data = inbox.Buffers.Rent((int)frame.Length);
-                await stream.ReadExactlyAsync(data, stopping);
-                ActivationLinkMetrics.Received(data.LongLength, silo.Name, Stopwatch.GetElapsedTime(started));
-                inbox.Deposit(frame, data);
+                switch (magic)
+                {
+                    case ActivationLinkFrame.Magic:
+                        await ReceiveTensorAsync(stream, stopping);
+                        break;
+                    case ActivationLinkCallFrame.Magic:
+                        await ServeCallAsync(connection, stream, stopping);
+                        break;
+                    default:
+                        throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
+                }
             }
         }
         catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
@@ -125,6 +143,34 @@ public sealed partial class ActivationLinkListener(
         {
             // The peer went away or the silo is stopping; a tensor cut short is never deposited.
         }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private async Task ReceiveTensorAsync(Stream stream, CancellationToken stopping)
+    {
+        var frame = await ActivationLinkFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, stopping);
+        var started = Stopwatch.GetTimestamp();
+        var data = inbox.Buffers.Rent((int)frame.Length);
+        await stream.ReadExactlyAsync(data, stopping);
+        ActivationLinkMetrics.Received(data.LongLength, silo.Name, Stopwatch.GetElapsedTime(started));
+        inbox.Deposit(frame, data);
+    }
+
+    /// <summary>
+    /// Serves one call and answers it before reading on: a caller holds its connection until the answer, so calls on
+    /// one connection never overlap. The answer goes straight to the socket, past the read buffer.
+    /// </summary>
+    private async Task ServeCallAsync(Socket connection, Stream stream, CancellationToken stopping)
+    {
+        var call = await ActivationLinkCallFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, stopping);
+        var body = new byte[call.Length];
+        await stream.ReadExactlyAsync(body, stopping);
+        var (failed, reply) = await calls.HandleAsync(call, body);
+        var header = new ActivationLinkReplyFrame(failed, reply.LongLength).Encode();
+        await connection.SendAsync([new ArraySegment<byte>(header), new ArraySegment<byte>(reply)], SocketFlags.None);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation link of {DeviceId} listening on {Endpoint}")]

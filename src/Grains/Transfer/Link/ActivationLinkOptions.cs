@@ -11,6 +11,15 @@ public sealed class ActivationLinkOptions
     /// <summary>TCP port of this silo's link on its advertised address; 0 picks a free one (the registry tells senders which).</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// When true (and the link is enabled), stage calls and their answers travel on the link too, one frame each way,
+    /// instead of as Orleans messages; Orleans still carries them to a device without a reachable link.
+    /// </summary>
+    public bool Calls { get; set; } = true;
+
+    /// <summary>How long a call sent on the link waits for its answer, as Orleans' response timeout does for its calls.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Tensors of at least this many bytes take the link; smaller ones ride inside the grain call, where they cost nothing extra.</summary>
     public int MinBytes { get; set; } = 64 * 1024;
 
@@ -25,4 +34,12 @@ public sealed class ActivationLinkOptions
 
     /// <summary>How long a device whose link could not be reached is sent inline before its link is tried again.</summary>
     public TimeSpan RetryUnreachableAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A copy with <see cref="CallTimeout"/> set, e.g. to a client's response timeout.</summary>
+    public ActivationLinkOptions WithCallTimeout(TimeSpan timeout)
+    {
+        var copy = (ActivationLinkOptions)MemberwiseClone();
+        copy.CallTimeout = timeout;
+        return copy;
+    }
 }

@@ -1,19 +1,27 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
+using Orleans.Serialization;
 
 namespace EdgeCluster.Grains.Transfer.Link;
 
 /// <summary>
 /// The sending side of the activation link, used by stages and by clients: every tensor of at least
 /// <see cref="ActivationLinkOptions.MinBytes"/> goes ahead on the target device's link, and the call carries only its
-/// transfer id. When the link cannot be used, the tensor stays inside the call and the device is not tried again
-/// for <see cref="ActivationLinkOptions.RetryUnreachableAfter"/>.
+/// transfer id; with <see cref="ActivationLinkOptions.Calls"/> the call itself and its answer take the link as well.
+/// When the link cannot be used, the tensor stays inside the call, the call goes through Orleans, and the device is
+/// not tried again for <see cref="ActivationLinkOptions.RetryUnreachableAfter"/>.
 /// </summary>
-public sealed class ActivationLinkStaging(IGrainFactory grains, ActivationLinkOptions options, string source) : IAsyncDisposable
+/// <param name="isActive">Whether a device is still in the fleet (silos know, clients do not): a call waiting on a device that left ends then.</param>
+public sealed class ActivationLinkStaging(
+    IGrainFactory grains, Serializer serializer, ActivationLinkOptions options, string source, Func<string, bool>? isActive = null) : IAsyncDisposable
 {
+    private static readonly TimeSpan LivenessCheck = TimeSpan.FromSeconds(1);
+
     private readonly ActivationLinkDirectory _directory = new(grains);
     private readonly ActivationLinkSender _sender = new();
     private readonly ConcurrentDictionary<string, long> _unreachableSince = new(StringComparer.Ordinal);
@@ -37,7 +45,7 @@ public sealed class ActivationLinkStaging(IGrainFactory grains, ActivationLinkOp
         activity?.SetTag("edgecluster.device", source);
         activity?.SetTag("edgecluster.target", target);
         activity?.SetTag("edgecluster.request_id", requestId);
-        var transfer = $"{ActivationInbox.TransferPrefix}{requestId}/{Guid.NewGuid():N}";
+        var transfer = NewTransferId(requestId);
         var staged = new TensorPayload[tensors.Length];
         long bytes = 0;
         for (var i = 0; i < tensors.Length; i++)
@@ -55,13 +63,10 @@ public sealed class ActivationLinkStaging(IGrainFactory grains, ActivationLinkOp
                 staged[i] = tensor with { Data = [], StagedTransfer = transfer };
                 bytes += tensor.Data.LongLength;
             }
-            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or OperationCanceledException or FormatException)
+            catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or FormatException)
             {
                 // This tensor and the rest ride inside the call; the ones already sent are claimed from the link as usual.
-                _unreachableSince[target] = Stopwatch.GetTimestamp();
-                _directory.Forget(target);
-                ActivationLinkMetrics.FellBack(source, target);
-                activity?.SetTag("edgecluster.link_error", exception.Message);
+                MarkUnreachable(target, exception, activity);
                 for (var rest = i; rest < tensors.Length; rest++)
                 {
                     staged[rest] = tensors[rest];
@@ -76,7 +81,124 @@ public sealed class ActivationLinkStaging(IGrainFactory grains, ActivationLinkOp
         return staged;
     }
 
+    /// <summary>Calls stage 0 on the request's origin through its link; null when the link cannot take the call (use Orleans then).</summary>
+    public Task<InferenceResult?> TryInferAsync(InferenceRequest request, string grainKey)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return TryCallAsync(
+            request.OriginDevice, ActivationLinkMethod.Infer, grainKey, request.RequestId, request.Inputs, staged => request with { Inputs = staged });
+    }
+
+    /// <summary>Calls the stage <paramref name="grainKey"/> on <paramref name="target"/> through its link; null when the link cannot take the call.</summary>
+    public Task<InferenceResult?> TryRunStageAsync(string target, string grainKey, StageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return TryCallAsync(
+            target, ActivationLinkMethod.RunStage, grainKey, request.RequestId, request.Tensors, staged => request with { Tensors = staged });
+    }
+
     public ValueTask DisposeAsync() => _sender.DisposeAsync();
+
+    private async Task<InferenceResult?> TryCallAsync<TRequest>(
+        string target, ActivationLinkMethod method, string grainKey, string requestId, TensorPayload[] tensors, Func<TensorPayload[], TRequest> withTensors)
+    {
+        if (!options.Enabled || !options.Calls || target == source || Unreachable(target))
+        {
+            return null;
+        }
+
+        var endpoint = await _directory.FindAsync(target);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("activation_link.call", ActivityKind.Client);
+        activity?.SetTag("edgecluster.device", source);
+        activity?.SetTag("edgecluster.target", target);
+        activity?.SetTag("edgecluster.request_id", requestId);
+
+        // The large tensors as frames ahead of the call, on its connection: they are deposited before the call is read.
+        var frames = new List<ArraySegment<byte>>(2 * tensors.Length + 2);
+        var transfer = NewTransferId(requestId);
+        long bytes = 0;
+        var staged = Array.ConvertAll(tensors, tensor =>
+        {
+            if (!IsLarge(tensor))
+            {
+                return tensor;
+            }
+
+            frames.Add(new ArraySegment<byte>(new ActivationLinkFrame(requestId, transfer, tensor.Name, tensor.Data.LongLength).Encode()));
+            frames.Add(new ArraySegment<byte>(tensor.Data));
+            bytes += tensor.Data.LongLength;
+            return tensor with { Data = [], StagedTransfer = transfer };
+        });
+        var body = serializer.SerializeToArray(withTensors(staged));
+        var call = new ActivationLinkCallFrame(method, grainKey, Activity.Current?.Id ?? "", Activity.Current?.TraceStateString ?? "", body.LongLength);
+        frames.Add(new ArraySegment<byte>(call.Encode()));
+        frames.Add(new ArraySegment<byte>(body));
+
+        (ActivationLinkReplyFrame Frame, byte[] Body) reply;
+        try
+        {
+            reply = await CallWhileActiveAsync(target, endpoint, frames);
+        }
+        catch (ActivationLinkBrokenException exception)
+        {
+            // The call may have run there; the caller's failover decides, and its retry goes through Orleans.
+            MarkUnreachable(target, exception, activity);
+            throw;
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException)
+        {
+            // Nothing was sent whole: the call goes through Orleans, with its tensors inside.
+            MarkUnreachable(target, exception, activity);
+            return null;
+        }
+
+        ActivationLinkMetrics.Sent(bytes, source, target);
+        activity?.SetTag("edgecluster.bytes", bytes);
+        if (reply.Frame.Failed)
+        {
+            var error = serializer.Deserialize<Exception>(reply.Body)
+                ?? new ActivationLinkBrokenException($"Device '{target}' answered the call on its link with an empty error.");
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            throw error;
+        }
+
+        return serializer.Deserialize<InferenceResult>(reply.Body);
+    }
+
+    private async Task<(ActivationLinkReplyFrame, byte[])> CallWhileActiveAsync(string target, string endpoint, List<ArraySegment<byte>> frames)
+    {
+        using var abandon = new CancellationTokenSource();
+        var replying = _sender.CallAsync(endpoint, frames, options.MaxFrameBytes, options.CallTimeout, abandon.Token);
+        if (isActive is not null)
+        {
+            // Orleans fails calls to a silo once membership declares it dead; a call on the link ends the same way.
+            while (await Task.WhenAny(replying, Task.Delay(LivenessCheck)) != replying)
+            {
+                if (!isActive(target))
+                {
+                    await abandon.CancelAsync();
+                    break;
+                }
+            }
+        }
+
+        return await replying;
+    }
+
+    private static string NewTransferId(string requestId) => $"{ActivationInbox.TransferPrefix}{requestId}/{Guid.NewGuid():N}";
+
+    private void MarkUnreachable(string target, Exception exception, Activity? activity)
+    {
+        _unreachableSince[target] = Stopwatch.GetTimestamp();
+        _directory.Forget(target);
+        ActivationLinkMetrics.FellBack(source, target);
+        activity?.SetTag("edgecluster.link_error", exception.Message);
+    }
 
     private bool IsLarge(TensorPayload tensor) => tensor.StagedTransfer is null && tensor.Data.Length >= options.MinBytes;
 

@@ -2,13 +2,16 @@ using System.Net;
 using System.Net.Sockets;
 using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Devices;
+using EdgeCluster.Grains.Interfaces.Errors;
+using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Tests.Cluster;
 using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Tensors;
+using Orleans.Serialization;
 
 namespace EdgeCluster.Grains.Tests.Transfer.Link;
 
-/// <summary>Activations between devices travel on the direct link beside the stage calls, and a bad peer cannot hurt a silo.</summary>
+/// <summary>Stage calls and activations between devices travel on the direct link, and a bad peer cannot hurt a silo.</summary>
 [Collection(EdgeClusterCollection.Name)]
 public sealed class ActivationLinkTests(EdgeClusterFixture fixture)
 {
@@ -47,6 +50,51 @@ public sealed class ActivationLinkTests(EdgeClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_stage_call_after_the_origin_travels_on_the_next_devices_link()
+    {
+        var handlers = fixture.DeviceIds.Select(fixture.SiloService<ActivationLinkCallHandler>).ToArray();
+        var before = handlers.Select(h => h.Served).ToArray();
+
+        var result = await fixture.InferAsync(EdgeClusterFixture.ResNet18Deployment, fixture.DeviceIds[0], [fixture.ResNet18Input(seed: 32)]);
+
+        Assert.Equal(3, result.Hops.Length);
+        Assert.Equal([0L, 1L, 1L], handlers.Select((h, i) => h.Served - before[i]));
+    }
+
+    [Fact]
+    public async Task A_call_on_a_devices_link_for_another_devices_stage_is_answered_with_an_error()
+    {
+        var (device2, device3) = (fixture.DeviceIds[1], fixture.DeviceIds[2]);
+        var serializer = fixture.SiloService<Serializer>(device2);
+        var request = new StageRequest("r-foreign", EdgeClusterFixture.ResNet18Deployment, 2, 0, fixture.DeviceIds[0], [], []);
+
+        var (failed, body) = await CallAsync(
+            device2, IPipelineStageGrain.KeyFor(device3, EdgeClusterFixture.ResNet18Deployment, 2), serializer.SerializeToArray(request));
+
+        Assert.True(failed);
+        var error = Assert.IsType<EdgeClusterException>(serializer.Deserialize<Exception>(body));
+        Assert.Equal(EdgeClusterErrorKind.InvalidArgument, error.Kind);
+        Assert.Equal(
+            $"The link of device '{device2}' was asked to call '{device3}/{EdgeClusterFixture.ResNet18Deployment}/2', a stage of another device.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_call_with_a_malformed_request_is_answered_with_an_error_naming_it_and_the_silo_keeps_serving()
+    {
+        var device2 = fixture.DeviceIds[1];
+        var serializer = fixture.SiloService<Serializer>(device2);
+        var key = IPipelineStageGrain.KeyFor(device2, EdgeClusterFixture.ResNet18Deployment, 1);
+
+        var (failed, body) = await CallAsync(device2, key, [1, 2, 3, 4, 5]);
+
+        Assert.True(failed);
+        var error = Assert.IsType<EdgeClusterException>(serializer.Deserialize<Exception>(body));
+        Assert.Equal(EdgeClusterErrorKind.InvalidArgument, error.Kind);
+        Assert.StartsWith($"The RunStage call to '{key}' on the link of device '{device2}' carries a malformed StageRequest:", error.Message);
+        await fixture.AssertServesResNet18Async();
+    }
+
+    [Fact]
     public async Task Garbage_on_a_link_closes_that_connection_and_the_silo_keeps_serving()
     {
         var endpoint = IPEndPoint.Parse(fixture.SiloService<ActivationLinkListener>(fixture.DeviceIds[1]).Endpoint!);
@@ -72,5 +120,14 @@ public sealed class ActivationLinkTests(EdgeClusterFixture fixture)
         Assert.Equal(0, await socket.ReceiveAsync(new byte[16], SocketFlags.None, deadline.Token));
         Assert.Equal(0, fixture.SiloService<ActivationInbox>(fixture.DeviceIds[2]).Pending);
         await fixture.AssertServesResNet18Async();
+    }
+
+    private async Task<(bool Failed, byte[] Body)> CallAsync(string device, string grainKey, byte[] body)
+    {
+        await using var sender = new ActivationLinkSender();
+        var call = new ActivationLinkCallFrame(ActivationLinkMethod.RunStage, grainKey, "", "", body.Length);
+        var (frame, reply) = await sender.CallAsync(
+            fixture.SiloService<ActivationLinkListener>(device).Endpoint!, [new(call.Encode()), new(body)], 1 << 20, TimeSpan.FromSeconds(30));
+        return (frame.Failed, reply);
     }
 }

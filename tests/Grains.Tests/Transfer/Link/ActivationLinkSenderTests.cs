@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using EdgeCluster.Grains.Transfer.Link;
+
+namespace EdgeCluster.Grains.Tests.Transfer.Link;
+
+/// <summary>A call on the link either was not sent (the caller may use Orleans) or was sent and then broke (a device failure).</summary>
+public sealed class ActivationLinkSenderTests
+{
+    private static readonly ArraySegment<byte>[] Call =
+        [new(new ActivationLinkCallFrame(ActivationLinkMethod.Infer, "device-1/m/0", "", "", 1).Encode()), new([42])];
+
+    [Fact]
+    public async Task A_link_nobody_listens_on_fails_as_a_socket_error_before_anything_is_sent()
+    {
+        using var vacant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        vacant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var endpoint = vacant.LocalEndPoint!.ToString()!;
+        vacant.Close();
+        await using var sender = new ActivationLinkSender();
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => sender.CallAsync(endpoint, Call, 100, TimeSpan.FromSeconds(5)));
+        Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task A_peer_that_closes_after_taking_the_call_breaks_it()
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var taken = TakeCallThenAsync(peer, connection => connection.Close());
+        await using var sender = new ActivationLinkSender();
+
+        var error = await Assert.ThrowsAsync<ActivationLinkBrokenException>(
+            () => sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5)));
+        Assert.StartsWith($"The call sent on the link to {peer.LocalEndpoint} got no answer:", error.Message);
+        Assert.Equal(Call.Sum(s => s.Count), await taken);
+    }
+
+    [Fact]
+    public async Task A_peer_that_never_answers_breaks_the_call_at_its_timeout()
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var taken = TakeCallThenAsync(peer, _ => { });
+        await using var sender = new ActivationLinkSender();
+
+        var error = await Assert.ThrowsAsync<ActivationLinkBrokenException>(
+            () => sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromMilliseconds(300)));
+        Assert.Equal($"The call sent on the link to {peer.LocalEndpoint} got no answer: no answer within 0.3 s", error.Message);
+        Assert.Equal(Call.Sum(s => s.Count), await taken);
+    }
+
+    [Fact]
+    public async Task An_answer_comes_back_and_the_connection_is_kept_for_the_next_call()
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var accepted = 0;
+        var serving = Task.Run(async () =>
+        {
+            using var connection = await peer.AcceptSocketAsync();
+            Interlocked.Increment(ref accepted);
+            for (var call = 0; call < 2; call++)
+            {
+                await ReadCallAsync(connection);
+                await connection.SendAsync((byte[])[.. new ActivationLinkReplyFrame(false, 1).Encode(), (byte)call]);
+            }
+        });
+        await using var sender = new ActivationLinkSender();
+
+        var first = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5));
+        var second = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5));
+        await serving;
+
+        Assert.Equal([0, 1], [first.Body.Single(), second.Body.Single()]);
+        Assert.False(first.Frame.Failed);
+        Assert.Equal(1, accepted);
+    }
+
+    private static async Task<int> TakeCallThenAsync(TcpListener peer, Action<Socket> then)
+    {
+        using var connection = await peer.AcceptSocketAsync();
+        var read = await ReadCallAsync(connection);
+        then(connection);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return read;
+    }
+
+    private static async Task<int> ReadCallAsync(Socket connection)
+    {
+        var expected = Call.Sum(s => s.Count);
+        var buffer = new byte[expected];
+        var read = 0;
+        while (read < expected)
+        {
+            read += await connection.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
+        }
+
+        return read;
+    }
+}
