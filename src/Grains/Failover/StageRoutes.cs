@@ -6,7 +6,8 @@ namespace EdgeCluster.Grains.Failover;
 
 /// <summary>
 /// One stage's view of its deployment's routes: the newest one for requests entering at the origin, and the
-/// exact version a request travels under for every later stage, so a re-plan never mixes two layouts.
+/// exact version a request travels under for every later stage, so a re-plan never mixes two layouts. Safe to use
+/// from several threads at once.
 /// </summary>
 public sealed class StageRoutes(IGrainFactory grains, string deployment)
 {
@@ -15,6 +16,7 @@ public sealed class StageRoutes(IGrainFactory grains, string deployment)
 
     private const int VersionsKept = 16;
 
+    private readonly Lock _lock = new();
     private readonly Dictionary<int, DeploymentRoute> _byVersion = [];
     private DeploymentRoute? _latest;
     private long _latestReadAt;
@@ -23,20 +25,32 @@ public sealed class StageRoutes(IGrainFactory grains, string deployment)
 
     public async Task<DeploymentRoute> LatestAsync(bool refresh = false)
     {
-        if (refresh || _latest is null || Stopwatch.GetElapsedTime(_latestReadAt) > LatestRefresh)
+        lock (_lock)
         {
-            Remember(await StageCallRetry.RouteReads.ExecuteAsync(async _ => await Deployment.GetRouteAsync()));
-            _latestReadAt = Stopwatch.GetTimestamp();
+            if (!refresh && _latest is not null && Stopwatch.GetElapsedTime(_latestReadAt) <= LatestRefresh)
+            {
+                return _latest;
+            }
         }
 
-        return _latest!;
+        var read = await StageCallRetry.RouteReads.ExecuteAsync(async _ => await Deployment.GetRouteAsync());
+        lock (_lock)
+        {
+            RememberLocked(read);
+            _latestReadAt = Stopwatch.GetTimestamp();
+            return _latest!;
+        }
     }
 
     public async Task<DeploymentRoute> VersionAsync(int version)
     {
-        if (_byVersion.TryGetValue(version, out var route))
+        DeploymentRoute? route;
+        lock (_lock)
         {
-            return route;
+            if (_byVersion.TryGetValue(version, out route))
+            {
+                return route;
+            }
         }
 
         try
@@ -54,6 +68,15 @@ public sealed class StageRoutes(IGrainFactory grains, string deployment)
 
     /// <summary>Records a route the deployment handed out, e.g. after a repair.</summary>
     public void Remember(DeploymentRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        lock (_lock)
+        {
+            RememberLocked(route);
+        }
+    }
+
+    private void RememberLocked(DeploymentRoute route)
     {
         _byVersion[route.Version] = route;
         if (_latest is null || route.Version > _latest.Version)

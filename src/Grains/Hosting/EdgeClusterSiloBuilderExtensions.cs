@@ -27,6 +27,7 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section);
         services.AddSingleton<ShardComputeQueue>();
         services.AddSingleton<OpenShardSessions>();
+        services.AddSingleton<StageRunners>();
         services.AddOptions<ActivationTransferOptions>().BindConfiguration(ActivationTransferOptions.Section);
         services.AddSingleton<ActivationAssembler>();
         services.AddOptions<ActivationLinkOptions>().BindConfiguration(ActivationLinkOptions.Section);

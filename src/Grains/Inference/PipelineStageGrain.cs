@@ -1,243 +1,27 @@
-using System.Diagnostics;
-using EdgeCluster.Grains.Compute;
-using EdgeCluster.Grains.Diagnostics;
-using EdgeCluster.Grains.Failover;
-using EdgeCluster.Grains.Interfaces.Deployments;
-using EdgeCluster.Grains.Interfaces.Diagnostics;
-using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
-using EdgeCluster.Grains.Interfaces.Tensors;
 using EdgeCluster.Grains.Placement;
 using EdgeCluster.Grains.Transfer;
-using EdgeCluster.Grains.Transfer.Link;
-using Microsoft.Extensions.Options;
 
 namespace EdgeCluster.Grains.Inference;
 
 /// <summary>
-/// One stage of a deployment on this device: runs the local shard on what it received and calls the
-/// next stage's device directly. Reentrant so that requests overlap on one stage. When the next device fails,
-/// the hop is retried from here on the repaired route; on the origin a duplicate request id is rejected.
+/// One stage of a deployment on this device, as Orleans reaches it; the work is the deployment's
+/// <see cref="StageRunner"/>, which calls on the activation link reach directly. Reentrant so that requests overlap on one stage.
 /// </summary>
 [DevicePlacement, Reentrant]
-public sealed class PipelineStageGrain(
-    ILocalSiloDetails silo,
-    IClusterMembershipService membership,
-    OriginRequestGuard originGuard,
-    StageWorkTracker work,
-    ReplicaSelector replicas,
-    ActivationAssembler assembler,
-    ActivationInbox inbox,
-    ActivationLinkStaging link,
-    OpenShardSessions sessions,
-    ShardComputeQueue compute,
-    IOptions<ActivationTransferOptions> transfer)
-    : Grain, IPipelineStageGrain
+public sealed class PipelineStageGrain(StageRunners runners, ActivationAssembler assembler) : Grain, IPipelineStageGrain
 {
-    // A re-plan under a request sends it back to its origin at most this often before the request fails.
-    private const int MaxRestartsFromOrigin = 3;
+    private StageRunner? _runner;
 
-    private StageRoutes? _routes;
-    private StageForwarder? _forwarder;
+    private StageRunner Runner => _runner ??= runners.For(this.GetPrimaryKeyString().Split('/')[1]);
 
-    private string Deployment => this.GetPrimaryKeyString().Split('/')[1];
+    public Task<InferenceResult> InferAsync(InferenceRequest request) => Runner.InferAsync(request);
 
-    private StageRoutes Routes => _routes ??= new StageRoutes(GrainFactory, Deployment);
-
-    private StageForwarder Forwarder => _forwarder ??= new StageForwarder(GrainFactory, membership, Routes, replicas, silo.Name, transfer.Value, link);
-
-    public async Task<InferenceResult> InferAsync(InferenceRequest request)
-    {
-        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("request");
-        using var inFlight = PipelineMetrics.TrackRequest(silo.Name);
-        activity?.SetTag("edgecluster.device", silo.Name);
-        activity?.SetTag("edgecluster.request_id", request.RequestId);
-        activity?.SetTag("edgecluster.deployment", request.Deployment);
-        activity?.SetTag("edgecluster.origin", request.OriginDevice);
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            if (request.OriginDevice != silo.Name)
-            {
-                throw EdgeClusterException.InvalidArgument(
-                    $"Request {request.RequestId} names origin device '{request.OriginDevice}' but entered on '{silo.Name}'; raw input is only accepted on its own device.");
-            }
-
-            if (work.Draining)
-            {
-                throw EdgeClusterException.Unavailable(
-                    $"Device '{silo.Name}' is leaving the fleet and accepts no new requests; request {request.RequestId} was not started.");
-            }
-
-            var route = await GetRouteAsync(0);
-            request = request with { Inputs = await inbox.ClaimAsync(request.Inputs) };
-            InferenceRequestValidator.Validate(request, route);
-            originGuard.Admit(request.Deployment, request.RequestId, silo.Name);
-            using var tracked = work.Track();
-            var result = await RunFromOriginAsync(request, route);
-
-            // Kept until here: a re-plan restarts the request from these inputs.
-            ReleaseLinkBuffers(request.Inputs, result.Outputs);
-            PipelineMetrics.RequestDuration.Record(watch.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("model", route.Model));
-            return result with { TraceId = Activity.Current?.TraceId.ToHexString() };
-        }
-        catch (Exception exception)
-        {
-            PipelineMetrics.Failures.Add(1, new KeyValuePair<string, object?>(MetricTags.Reason, FailureReasons.Of(exception)));
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
-        }
-    }
-
-    public async Task<InferenceResult> RunAsync(StageRequest request)
-    {
-        using var tracked = work.Track();
-        try
-        {
-            return await RunStageAsync(request);
-        }
-        catch (Exception exception) when (exception is not EdgeClusterException and not RouteChangedException)
-        {
-            // Upstream reads a transport exception as "this device is gone"; failures of our own calls must not look like that.
-            throw new EdgeClusterException(
-                DeviceFailures.IsTransport(exception) ? EdgeClusterErrorKind.Unavailable : EdgeClusterErrorKind.Internal,
-                $"Stage {request.Stage} of '{request.Deployment}' on '{silo.Name}' failed: {exception.Message}",
-                exception);
-        }
-    }
+    public Task<InferenceResult> RunAsync(StageRequest request) => Runner.RunAsync(request);
 
     public Task ReceiveChunkAsync(ActivationChunk chunk)
     {
         assembler.Accept(chunk);
         return Task.CompletedTask;
     }
-
-    /// <summary>Runs the pipeline from stage 0 here; when the deployment was re-planned under the request, starts it again with the raw input this device still holds.</summary>
-    private async Task<InferenceResult> RunFromOriginAsync(InferenceRequest request, DeploymentRoute route)
-    {
-        for (var restarts = 0; ; restarts++)
-        {
-            try
-            {
-                var result = await RunStageAsync(new StageRequest(
-                    request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames));
-                return restarts > 0 ? result with { Retries = result.Retries + restarts } : result;
-            }
-            catch (RouteChangedException) when (restarts < MaxRestartsFromOrigin)
-            {
-                PipelineMetrics.Retries.Add(1, new KeyValuePair<string, object?>("stage", 0));
-                route = await Routes.LatestAsync(refresh: true);
-            }
-            catch (RouteChangedException exception)
-            {
-                throw EdgeClusterException.Unavailable($"Request {request.RequestId} gave up after {restarts} restarts from its origin: {exception.Message}");
-            }
-            catch (Exception exception) when (DeviceFailures.IsTransport(exception))
-            {
-                throw new EdgeClusterException(
-                    EdgeClusterErrorKind.Unavailable, $"Request {request.RequestId} could not reach its deployment '{request.Deployment}': {exception.Message}", exception);
-            }
-        }
-    }
-
-    private async Task<InferenceResult> RunStageAsync(StageRequest request)
-    {
-        var arrivedAt = Stopwatch.GetTimestamp();
-        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("stage.run");
-        activity?.SetTag("edgecluster.device", silo.Name);
-        activity?.SetTag("edgecluster.stage", request.Stage);
-        activity?.SetTag("edgecluster.request_id", request.RequestId);
-        activity?.SetTag("edgecluster.deployment", request.Deployment);
-        var route = await GetRouteAsync(request.RouteVersion);
-        if (request.Stage < 0 || request.Stage >= route.Stages.Length)
-        {
-            throw EdgeClusterException.InvalidArgument($"Deployment '{route.Deployment}' has no stage {request.Stage}.");
-        }
-
-        var stage = route.Stages[request.Stage];
-        using var ticket = StageQueue.Enter(silo.Name, stage.Index, arrivedAt);
-        activity?.SetTag("edgecluster.shard", stage.ShardSha256);
-
-        var arrived = assembler.Assemble(await inbox.ClaimAsync(request.Tensors));
-        var bytesIn = TensorPayload.TotalBytes(arrived);
-        var received = ActivationWire.Decode(arrived).ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var inputs = stage.InputNames.Select(name => received.TryGetValue(name, out var tensor)
-            ? tensor
-            : throw new EdgeClusterException(EdgeClusterErrorKind.Internal, $"Stage {stage.Index} of '{route.Deployment}' needs tensor '{name}', which did not arrive.")).ToArray();
-
-        var run = await RunShardAsync(stage.ShardSha256, inputs, stage.OutputNames);
-        ticket.Dispose();
-        foreach (var output in run.Outputs)
-        {
-            received[output.Name] = output;
-        }
-
-        var forward = ActivationWire.Encode(stage.ForwardNames.Select(name => received[name]).ToArray(), stage.Codec);
-        var bytesOut = TensorPayload.TotalBytes(forward);
-        var device = new KeyValuePair<string, object?>("device", silo.Name);
-        var stageTag = new KeyValuePair<string, object?>("stage", stage.Index);
-        PipelineMetrics.StageComputeTime.Record(run.ComputeMilliseconds, device, stageTag);
-        PipelineMetrics.StageBytesReceived.Add(bytesIn, device, stageTag);
-        activity?.SetTag("edgecluster.bytes_in", bytesIn);
-        activity?.SetTag("edgecluster.bytes_out", bytesOut);
-        activity?.SetTag("edgecluster.onnx_ms", run.ComputeMilliseconds);
-        activity?.SetTag("edgecluster.queue_wait_ms", ticket.QueueWaitMilliseconds);
-
-        var hop = new StageHop(stage.Index, silo.Name, run.ComputeMilliseconds, bytesIn, bytesOut);
-        if (stage.Index == route.Stages.Length - 1)
-        {
-            var wanted = request.OutputNames.Length == 0 ? route.ModelOutputs : request.OutputNames;
-            var outputs = wanted.Select(name => received[name]).ToArray();
-            if (request.Stage > 0)
-            {
-                ReleaseLinkBuffers(arrived, outputs);
-            }
-
-            return new InferenceResult(request.RequestId, outputs, [hop]);
-        }
-
-        if (request.Stage > 0)
-        {
-            // Stage 0 keeps the origin's inputs until the request ends; later stages are re-sent theirs on a retry.
-            ReleaseLinkBuffers(arrived, forward);
-        }
-
-        var next = route.Stages[stage.Index + 1];
-        var downstream = await Forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
-        return downstream with { Hops = [hop, .. downstream.Hops] };
-    }
-
-    /// <summary>Runs the shard with its session borrowed when this silo has it open, else through its grain (which opens it).</summary>
-    private async Task<ShardRunResult> RunShardAsync(string sha256, TensorPayload[] inputs, string[] outputNames)
-    {
-        var borrowed = sessions.TryBorrow(sha256);
-        if (borrowed is null)
-        {
-            return await GrainFactory.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(silo.Name, sha256)).RunAsync(inputs, outputNames);
-        }
-
-        try
-        {
-            return await ShardExecution.RunAsync(compute, borrowed.Session, inputs, outputNames);
-        }
-        finally
-        {
-            borrowed.Release();
-        }
-    }
-
-    /// <summary>Gives the arrays that arrived on the link back to its pool, except those still travelling in <paramref name="kept"/>.</summary>
-    private void ReleaseLinkBuffers(TensorPayload[] arrived, TensorPayload[] kept)
-    {
-        foreach (var tensor in arrived)
-        {
-            if (!Array.Exists(kept, k => ReferenceEquals(k.Data, tensor.Data)))
-            {
-                inbox.Release(tensor.Data);
-            }
-        }
-    }
-
-    /// <summary>Version 0: the newest route (entry at the origin); otherwise exactly the version the request travels under.</summary>
-    private Task<DeploymentRoute> GetRouteAsync(int version) => version == 0 ? Routes.LatestAsync() : Routes.VersionAsync(version);
 }

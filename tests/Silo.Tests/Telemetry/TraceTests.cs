@@ -49,10 +49,12 @@ public sealed class TraceTests(TelemetryClusterFixture fleet)
             }
         }
 
-        // Between two stages the chain passes through Orleans' own client and server spans of the grain call.
-        var orleans = Ancestors(stages[1], byId).TakeWhile(s => s != stages[0]).ToList();
-        Assert.Contains(orleans, s => s.Source.Name == "Microsoft.Orleans.Application" && s.Kind == ActivityKind.Server);
-        Assert.Contains(orleans, s => s.Source.Name == "Microsoft.Orleans.Application" && s.Kind == ActivityKind.Client);
+        // Between two stages the chain passes through the activation link's client and server spans of the stage call.
+        var link = Ancestors(stages[1], byId).TakeWhile(s => s != stages[0]).ToList();
+        Assert.Equal(["activation_link.serve", "activation_link.call"], link.Select(s => s.DisplayName));
+        Assert.Equal([ActivityKind.Server, ActivityKind.Client], link.Select(s => s.Kind));
+        Assert.Equal(TelemetryClusterFixture.Devices[1], link[0].GetTagItem("edgecluster.device"));
+        Assert.Equal(TelemetryClusterFixture.Devices[1], link[1].GetTagItem("edgecluster.target"));
     }
 
     private static List<Activity> Ancestors(Activity span, IReadOnlyDictionary<ActivitySpanId, Activity> byId)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using EdgeCluster.Grains.Devices;
 using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Inference;
 using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Errors;
@@ -9,11 +11,11 @@ using Orleans.Serialization;
 namespace EdgeCluster.Grains.Transfer.Link;
 
 /// <summary>
-/// Runs a stage call that arrived on this silo's link as a call to the local stage grain, so the grain's own
-/// semantics (reentrancy, retries, the origin's duplicate guard) hold exactly as for an Orleans call. The answer is
-/// the serialized result, or the serialized exception; a malformed call is answered with an error naming it.
+/// Runs a stage call that arrived on this silo's link on the deployment's <see cref="StageRunner"/>, the same code an
+/// Orleans call to the stage grain runs (retries, the origin's duplicate guard), without a second, local message.
+/// The answer is the serialized result, or the serialized exception; a malformed call is answered with an error naming it.
 /// </summary>
-public sealed class ActivationLinkCallHandler(IGrainFactory grains, Serializer serializer, ILocalSiloDetails silo)
+public sealed class ActivationLinkCallHandler(StageRunners runners, TensorTrafficLedger ledger, Serializer serializer, ILocalSiloDetails silo)
 {
     private long _served;
 
@@ -50,12 +52,23 @@ public sealed class ActivationLinkCallHandler(IGrainFactory grains, Serializer s
                 $"The link of device '{silo.Name}' was asked to call '{call.GrainKey}', a stage of another device.");
         }
 
-        var stage = grains.GetGrain<IPipelineStageGrain>(call.GrainKey);
-        return call.Method switch
+        var parts = call.GrainKey.Split(DeviceGrainKey.Separator);
+        if (parts.Length != 3)
         {
-            ActivationLinkMethod.Infer => stage.InferAsync(Deserialize<InferenceRequest>(call, body)),
-            _ => stage.RunAsync(Deserialize<StageRequest>(call, body)),
-        };
+            throw EdgeClusterException.InvalidArgument($"'{call.GrainKey}' is not a stage key (device/deployment/stage).");
+        }
+
+        var runner = runners.For(parts[1]);
+        if (call.Method == ActivationLinkMethod.Infer)
+        {
+            var request = Deserialize<InferenceRequest>(call, body);
+            TensorTrafficCallFilter.RecordArrivals(ledger, request);
+            return runner.InferAsync(request);
+        }
+
+        var stage = Deserialize<StageRequest>(call, body);
+        TensorTrafficCallFilter.RecordArrivals(ledger, stage);
+        return runner.RunAsync(stage);
     }
 
     private T Deserialize<T>(ActivationLinkCallFrame call, byte[] body)
