@@ -1,6 +1,6 @@
 namespace EdgeCluster.Grains.Transfer.Link;
 
-/// <summary>The direct socket between devices that carries large tensors beside the grain calls (section <c>EdgeCluster:ActivationLink</c>).</summary>
+/// <summary>The direct socket between devices that carries stage calls and large tensors beside Orleans (section <c>EdgeCluster:ActivationLink</c>).</summary>
 public sealed class ActivationLinkOptions
 {
     public const string Section = "EdgeCluster:ActivationLink";
