@@ -21,6 +21,49 @@ public sealed class ShardComputeQueueTests
     }
 
     [Fact]
+    public async Task A_caller_outside_any_grain_resumes_on_the_compute_thread_without_waking_another()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+
+        // The work outlasts the caller's await, as a shard run does; work done before it would let the caller go on itself.
+        var resumedOn = await Task.Run(async () =>
+        {
+            await queue.RunAsync(() =>
+            {
+                Thread.Sleep(100);
+                return 0;
+            });
+            return Thread.CurrentThread.Name;
+        });
+
+        Assert.Equal("edgecluster-compute-0", resumedOn);
+    }
+
+    [Fact]
+    public async Task A_caller_with_its_own_scheduler_resumes_there_not_on_the_compute_thread()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+        var scheduler = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+        var resumedOn = await Task.Factory.StartNew(
+            async () =>
+            {
+                await queue.RunAsync(() =>
+                {
+                    Thread.Sleep(100);
+                    return 0;
+                });
+                return (Thread.CurrentThread.Name, TaskScheduler.Current);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            scheduler).Unwrap();
+
+        Assert.NotEqual("edgecluster-compute-0", resumedOn.Name);
+        Assert.Same(scheduler, resumedOn.Current);
+    }
+
+    [Fact]
     public async Task FullQueue_MakesTheNextCallerWait_UntilASlotFrees()
     {
         using var queue = Create(slots: 1, capacity: 1);
