@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeCluster.Grains.Interfaces.Inference;
 
 namespace EdgeCluster.Grains.Devices;
 
@@ -28,4 +29,29 @@ public sealed class TensorTrafficLedger
         _byRequest.TryGetValue(requestId, out var tensors)
             ? new Dictionary<string, long>(tensors, StringComparer.Ordinal)
             : new Dictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Records the tensors inside <paramref name="argument"/>, if it is a request that carries any.</summary>
+    public void RecordArrivals(object? argument)
+    {
+        switch (argument)
+        {
+            case InferenceRequest inference:
+                foreach (var tensor in inference.Inputs)
+                {
+                    Record(inference.RequestId, tensor.Name, tensor.ByteCount);
+                }
+
+                break;
+            case StageRequest stage:
+                foreach (var tensor in stage.Tensors)
+                {
+                    Record(stage.RequestId, tensor.Name, tensor.ByteCount);
+                }
+
+                break;
+            case ActivationChunk chunk:
+                Record(chunk.RequestId, chunk.TensorName, chunk.Data.LongLength);
+                break;
+        }
+    }
 }

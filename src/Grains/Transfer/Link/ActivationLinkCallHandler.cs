@@ -62,12 +62,12 @@ public sealed class ActivationLinkCallHandler(StageRunners runners, TensorTraffi
         if (call.Method == ActivationLinkMethod.Infer)
         {
             var request = Deserialize<InferenceRequest>(call, body);
-            TensorTrafficCallFilter.RecordArrivals(ledger, request);
+            ledger.RecordArrivals(request);
             return runner.InferAsync(request);
         }
 
         var stage = Deserialize<StageRequest>(call, body);
-        TensorTrafficCallFilter.RecordArrivals(ledger, stage);
+        ledger.RecordArrivals(stage);
         return runner.RunAsync(stage);
     }
 

@@ -30,21 +30,12 @@ public sealed class ActivationLinkStaging(
     public async Task<TensorPayload[]> StageAsync(string target, string requestId, TensorPayload[] tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        if (!options.Enabled || target == source || !Array.Exists(tensors, IsLarge) || Unreachable(target))
+        if (!Array.Exists(tensors, IsLarge) || await UsableEndpointAsync(target) is not { } endpoint)
         {
             return tensors;
         }
 
-        var endpoint = await _directory.FindAsync(target);
-        if (endpoint is null)
-        {
-            return tensors;
-        }
-
-        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("activation_link.send");
-        activity?.SetTag("edgecluster.device", source);
-        activity?.SetTag("edgecluster.target", target);
-        activity?.SetTag("edgecluster.request_id", requestId);
+        using var activity = StartActivity("activation_link.send", ActivityKind.Internal, target, requestId);
         var transfer = NewTransferId(requestId);
         var staged = new TensorPayload[tensors.Length];
         long bytes = 0;
@@ -59,19 +50,15 @@ public sealed class ActivationLinkStaging(
 
             try
             {
-                await _sender.SendAsync(endpoint, new ActivationLinkFrame(requestId, transfer, tensor.Name, tensor.Data.LongLength), tensor.Data);
-                staged[i] = tensor with { Data = [], StagedTransfer = transfer };
+                await _sender.SendAsync(endpoint, Frame(requestId, transfer, tensor), tensor.Data);
+                staged[i] = Staged(tensor, transfer);
                 bytes += tensor.Data.LongLength;
             }
             catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or FormatException)
             {
                 // This tensor and the rest ride inside the call; the ones already sent are claimed from the link as usual.
                 MarkUnreachable(target, exception, activity);
-                for (var rest = i; rest < tensors.Length; rest++)
-                {
-                    staged[rest] = tensors[rest];
-                }
-
+                Array.Copy(tensors, i, staged, i, tensors.Length - i);
                 break;
             }
         }
@@ -102,21 +89,12 @@ public sealed class ActivationLinkStaging(
     private async Task<InferenceResult?> TryCallAsync<TRequest>(
         string target, ActivationLinkMethod method, string grainKey, string requestId, TensorPayload[] tensors, Func<TensorPayload[], TRequest> withTensors)
     {
-        if (!options.Enabled || !options.Calls || target == source || Unreachable(target))
+        if (!options.Calls || await UsableEndpointAsync(target) is not { } endpoint)
         {
             return null;
         }
 
-        var endpoint = await _directory.FindAsync(target);
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        using var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity("activation_link.call", ActivityKind.Client);
-        activity?.SetTag("edgecluster.device", source);
-        activity?.SetTag("edgecluster.target", target);
-        activity?.SetTag("edgecluster.request_id", requestId);
+        using var activity = StartActivity("activation_link.call", ActivityKind.Client, target, requestId);
 
         // The large tensors as frames ahead of the call, on its connection: they are deposited before the call is read.
         var frames = new List<ArraySegment<byte>>(2 * tensors.Length + 2);
@@ -129,10 +107,10 @@ public sealed class ActivationLinkStaging(
                 return tensor;
             }
 
-            frames.Add(new ArraySegment<byte>(new ActivationLinkFrame(requestId, transfer, tensor.Name, tensor.Data.LongLength).Encode()));
+            frames.Add(new ArraySegment<byte>(Frame(requestId, transfer, tensor).Encode()));
             frames.Add(new ArraySegment<byte>(tensor.Data));
             bytes += tensor.Data.LongLength;
-            return tensor with { Data = [], StagedTransfer = transfer };
+            return Staged(tensor, transfer);
         });
         var body = serializer.SerializeToArray(withTensors(staged));
         var call = new ActivationLinkCallFrame(method, grainKey, Activity.Current?.Id ?? "", Activity.Current?.TraceStateString ?? "", body.LongLength);
@@ -177,7 +155,9 @@ public sealed class ActivationLinkStaging(
         if (isActive is not null)
         {
             // Orleans fails calls to a silo once membership declares it dead; a call on the link ends the same way.
-            while (await Task.WhenAny(replying, Task.Delay(LivenessCheck)) != replying)
+            // The check's timer goes with the call, instead of staying queued for a second after each quick answer.
+            using var answered = new CancellationTokenSource();
+            while (await Task.WhenAny(replying, Task.Delay(LivenessCheck, answered.Token)) != replying)
             {
                 if (!isActive(target))
                 {
@@ -185,10 +165,30 @@ public sealed class ActivationLinkStaging(
                     break;
                 }
             }
+
+            await answered.CancelAsync();
         }
 
         return await replying;
     }
+
+    /// <summary>The link endpoint of <paramref name="target"/> when its link may be used now; null otherwise.</summary>
+    private async ValueTask<string?> UsableEndpointAsync(string target) =>
+        !options.Enabled || target == source || Unreachable(target) ? null : await _directory.FindAsync(target);
+
+    private Activity? StartActivity(string name, ActivityKind kind, string target, string requestId)
+    {
+        var activity = EdgeClusterDiagnostics.ActivitySource.StartActivity(name, kind);
+        activity?.SetTag("edgecluster.device", source);
+        activity?.SetTag("edgecluster.target", target);
+        activity?.SetTag("edgecluster.request_id", requestId);
+        return activity;
+    }
+
+    private static ActivationLinkFrame Frame(string requestId, string transfer, TensorPayload tensor) =>
+        new(requestId, transfer, tensor.Name, tensor.Data.LongLength);
+
+    private static TensorPayload Staged(TensorPayload tensor, string transfer) => tensor with { Data = [], StagedTransfer = transfer };
 
     private static string NewTransferId(string requestId) => $"{ActivationInbox.TransferPrefix}{requestId}/{Guid.NewGuid():N}";
 
