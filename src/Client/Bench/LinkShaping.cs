@@ -10,6 +10,9 @@ namespace EdgeCluster.Client.Bench;
 /// </summary>
 public static class LinkShaping
 {
+    /// <summary>The token bucket's size: what a device may send at full speed after its link was idle.</summary>
+    public const int BurstBytes = 64 * 1024;
+
     /// <summary>Why links cannot be shaped here, or null when they can (root, with ip and tc installed).</summary>
     public static string? Unavailable()
     {
@@ -35,8 +38,11 @@ public static class LinkShaping
         Task.WhenAll(rig.Devices.Select(d => ExternalCommand.RunAsync("ip",
         [
             "netns", "exec", d.Namespace, "tc", "qdisc", "replace", "dev", "eth0", "root", "tbf",
-            "rate", megabits.ToString("0.###", CultureInfo.InvariantCulture) + "mbit", "burst", "64kb", "latency", "100ms",
+            "rate", megabits.ToString("0.###", CultureInfo.InvariantCulture) + "mbit", "burst", $"{BurstBytes}b", "latency", "100ms",
         ], cancellationToken)));
+
+    /// <summary>How long an idle link takes to fill its token bucket again at <paramref name="megabits"/> Mbit/s.</summary>
+    public static TimeSpan BucketRefill(double megabits) => TimeSpan.FromSeconds(BurstBytes * 8 / (megabits * 1e6));
 
     /// <summary>Removes the limits: links run at full speed again.</summary>
     public static async Task ClearAsync(NetworkNamespaceRig rig)

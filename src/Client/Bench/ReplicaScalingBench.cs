@@ -61,6 +61,8 @@ public static class ReplicaScalingBench
             throw new EdgeClusterCliException($"Deployment {Deployment} is {deployed.State}: {deployed.Error}");
         }
 
+        var head = deployed.Route!.Stages[0];
+        progress.Report($"head on {head.DeviceId}: {head.NodeCount} nodes, {head.FlopsShare:P1} of the FLOPs; it sends {string.Join(", ", head.ForwardNames)}");
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
 
         // The warm-up is longer than the origin's route refresh, so the second window runs on the scaled route throughout.

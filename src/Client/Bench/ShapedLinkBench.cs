@@ -188,13 +188,17 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
             // One request through the freshly shaped link before the clock starts.
             await fleet.InferAsync(Deployment(cuts[0]), input);
 
-            // Round robin over the cuts, so a change in the machine's load hits every cut alike.
+            // Round robin over the cuts, so a change in the machine's load hits every cut alike. Each request starts on an
+            // idle link with a full token bucket: otherwise the bucket holds what refilled since the previous request's
+            // transfer, which the previous cut's tail decides, and a cut would be timed partly by the cut before it.
+            var refill = LinkShaping.BucketRefill(rate) * 1.5;
             var times = cuts.ToDictionary(c => c, _ => new List<double>());
             for (var i = 0; i < runs; i++)
             {
                 foreach (var cut in cuts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    await Task.Delay(refill, cancellationToken);
                     var watch = Stopwatch.StartNew();
                     await fleet.InferAsync(Deployment(cut), input);
                     times[cut].Add(watch.Elapsed.TotalMilliseconds);

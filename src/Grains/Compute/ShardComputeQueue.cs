@@ -14,11 +14,17 @@ namespace EdgeCluster.Grains.Compute;
 /// </summary>
 public sealed class ShardComputeQueue : IDisposable
 {
+    [ThreadStatic]
+    private static bool t_mayRunHere;
+
     private readonly Channel<ComputeWorkItem> _queue;
 
     // One count per queued item. The channel's own wait completes through the thread pool before it wakes a
     // blocked reader; a semaphore release wakes the compute thread directly (measured: up to 0.9 ms saved per run).
     private readonly SemaphoreSlim _available = new(0);
+
+    // Held by every run, on a compute thread or inline, so at most Slots runs execute at once.
+    private readonly SemaphoreSlim _slots;
     private readonly Thread[] _workers;
     private int _queued;
     private int _running;
@@ -30,6 +36,7 @@ public sealed class ShardComputeQueue : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.QueueCapacity, 1);
         Slots = settings.Slots > 0 ? settings.Slots : AutomaticSlots(device.Value.EffectiveCores);
         Capacity = settings.QueueCapacity;
+        _slots = new SemaphoreSlim(Slots, Slots);
         _queue = Channel.CreateBounded<ComputeWorkItem>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -55,13 +62,26 @@ public sealed class ShardComputeQueue : IDisposable
     public int Running => Volatile.Read(ref _running);
 
     /// <summary>
+    /// Lets the calling thread run shard work itself when a slot is free and nothing waits: for a dedicated thread that
+    /// has nothing else to do until its call is answered (an activation link connection's), which then skips the
+    /// hand-off to a compute thread and back (a wake-up each way, 0.1–0.25 ms on a small VM).
+    /// </summary>
+    public static void AllowRunsOnCurrentThread() => t_mayRunHere = true;
+
+    /// <summary>
     /// Queues <paramref name="work"/> and returns its result; waits to enqueue while the queue is full.
-    /// <paramref name="onStarted"/> runs on the compute thread right before the work.
+    /// <paramref name="onStarted"/> runs on the thread that runs the work, right before it.
     /// </summary>
     public async Task<T> RunAsync<T>(Func<T> work, Action? onStarted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         var item = new ComputeWorkItem<T>(work, onStarted);
+        if (t_mayRunHere && Volatile.Read(ref _queued) == 0 && _slots.Wait(0))
+        {
+            Execute(item);
+            return await item.Result;
+        }
+
         Interlocked.Increment(ref _queued);
         try
         {
@@ -106,16 +126,25 @@ public sealed class ShardComputeQueue : IDisposable
                 return;
             }
 
+            // Counted as queued until it holds its slot, so no inline run overtakes it meanwhile.
+            _slots.Wait();
             Interlocked.Decrement(ref _queued);
-            Interlocked.Increment(ref _running);
-            try
-            {
-                item.Execute();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _running);
-            }
+            Execute(item);
+        }
+    }
+
+    /// <summary>Runs <paramref name="item"/> in a slot the caller holds, and frees it.</summary>
+    private void Execute(ComputeWorkItem item)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            item.Execute();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+            _slots.Release();
         }
     }
 

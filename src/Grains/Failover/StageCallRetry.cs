@@ -14,9 +14,9 @@ public static class StageCallRetry
     /// A hop to the next stage keeps trying for about 40 s: long enough for a partitioned device to be declared
     /// dead (~10 s, see <see cref="MembershipTuning"/>) and its stage to be loaded elsewhere.
     /// </summary>
-    public static RetryStrategyOptions HopOptions(Func<Exception, bool> shouldRetry, Func<OnRetryArguments<object>, ValueTask> onRetry) => new()
+    public static RetryStrategyOptions HopOptions(Func<Exception, ResilienceContext, bool> shouldRetry, Func<OnRetryArguments<object>, ValueTask> onRetry) => new()
     {
-        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception && shouldRetry(exception)),
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception && shouldRetry(exception, args.Context)),
         MaxRetryAttempts = 40,
         BackoffType = DelayBackoffType.Exponential,
         Delay = TimeSpan.FromMilliseconds(100),

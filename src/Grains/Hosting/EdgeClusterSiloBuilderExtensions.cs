@@ -40,7 +40,8 @@ public static class EdgeClusterSiloBuilderExtensions
             sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<IOptions<ActivationLinkOptions>>().Value,
             sp.GetRequiredService<ILocalSiloDetails>().Name,
-            sp.GetRequiredService<IClusterMembershipService>().IsActive));
+            sp.GetRequiredService<IClusterMembershipService>().IsActive,
+            resumeOnReceiveThread: true));
         services.AddSingleton<LocalModelStore>();
         services.AddSingleton<TensorTrafficLedger>();
         services.AddSingleton<DeviceRegistration>();

@@ -64,6 +64,48 @@ public sealed class ShardComputeQueueTests
     }
 
     [Fact]
+    public async Task A_thread_allowed_to_run_work_runs_it_itself_when_a_slot_is_free()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+
+        var (ranOn, callerWas, resumedOn) = await OnAllowedThreadAsync(async () =>
+        {
+            var caller = Thread.CurrentThread.Name;
+            var ran = await queue.RunAsync(() => Thread.CurrentThread.Name);
+            return (ran, caller, Thread.CurrentThread.Name);
+        });
+
+        Assert.Equal("allowed", callerWas);
+        Assert.Equal("allowed", ranOn);
+        Assert.Equal("allowed", resumedOn);
+        Assert.Equal(0, queue.Running);
+    }
+
+    [Fact]
+    public async Task A_thread_allowed_to_run_work_queues_it_while_every_slot_is_busy()
+    {
+        using var queue = Create(slots: 1, capacity: 4);
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var busy = queue.RunAsync(() =>
+        {
+            running.Set();
+            release.Wait(Patience);
+            return 1;
+        });
+        Assert.True(running.Wait(Patience));
+
+        var waiting = OnAllowedThreadAsync(() => queue.RunAsync(() => Thread.CurrentThread.Name));
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(1, queue.Queued);
+        release.Set();
+
+        Assert.Equal("edgecluster-compute-0", await waiting);
+        Assert.Equal(1, await busy);
+    }
+
+    [Fact]
     public async Task FullQueue_MakesTheNextCallerWait_UntilASlotFrees()
     {
         using var queue = Create(slots: 1, capacity: 1);
@@ -145,6 +187,18 @@ public sealed class ShardComputeQueueTests
         }
 
         return value;
+    }
+
+    /// <summary>Starts <paramref name="call"/> on a new thread named "allowed" that may run shard work itself, as a link connection's thread may.</summary>
+    private static Task<T> OnAllowedThreadAsync<T>(Func<Task<T>> call)
+    {
+        var result = new TaskCompletionSource<Task<T>>();
+        new Thread(() =>
+        {
+            ShardComputeQueue.AllowRunsOnCurrentThread();
+            result.SetResult(call());
+        }) { Name = "allowed" }.Start();
+        return result.Task.Unwrap();
     }
 
     private static ShardComputeQueue Create(int slots, int capacity, int cores = 0) => new(

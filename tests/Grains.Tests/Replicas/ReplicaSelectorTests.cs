@@ -48,6 +48,30 @@ public sealed class ReplicaSelectorTests
     }
 
     [Fact]
+    public async Task A_replica_whose_one_slow_call_is_long_past_is_tried_again()
+    {
+        var clock = new ManualClock();
+        var selector = new ReplicaSelector(new Random(5), clock);
+
+        // device-b's first call was cold and slow; device-a answers in 30 ms and has two calls open.
+        await TimeCallAsync(selector, clock, "device-b", TimeSpan.FromMilliseconds(3000));
+        await TimeCallAsync(selector, clock, "device-a", TimeSpan.FromMilliseconds(30));
+        using var open1 = await selector.StartAsync("device-a", 1);
+        using var open2 = await selector.StartAsync("device-a", 1);
+        Assert.Equal("device-a", selector.Choose(["device-a", "device-b"]));
+        Assert.Equal(3000, selector.LatencyMilliseconds("device-b"));
+
+        // Still calling device-a only: device-b's sample goes stale and device-b is chosen again, to be measured anew.
+        clock.Advance(ReplicaSelector.LatencyStaleAfter);
+        await TimeCallAsync(selector, clock, "device-a", TimeSpan.FromMilliseconds(30));
+        Assert.Equal("device-b", selector.Choose(["device-a", "device-b"]));
+        Assert.Equal(0, selector.LatencyMilliseconds("device-b"));
+
+        await TimeCallAsync(selector, clock, "device-b", TimeSpan.FromMilliseconds(25));
+        Assert.Equal(25, selector.LatencyMilliseconds("device-b"));
+    }
+
+    [Fact]
     public void Failed_replica_is_out_of_rotation_unless_it_is_the_only_one()
     {
         var selector = new ReplicaSelector(new Random(1));
@@ -77,5 +101,23 @@ public sealed class ReplicaSelectorTests
         using var admitted = await waiting;
         Assert.Equal(ReplicaSelector.MaxOutstandingPerStage + 1, selector.Outstanding("device-a"));
         leases.Skip(1).ToList().ForEach(lease => lease.Dispose());
+    }
+
+    private static async Task TimeCallAsync(ReplicaSelector selector, ManualClock clock, string device, TimeSpan duration)
+    {
+        using var lease = await selector.StartAsync(device, 1);
+        clock.Advance(duration);
+    }
+
+    /// <summary>A clock that moves only when told, so latency samples and their age are exact.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerDay;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EdgeCluster.Grains.Compute;
 using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -72,7 +73,7 @@ public sealed partial class ActivationLinkListener(
         var endpoint = socket.LocalEndPoint!.ToString()!;
         Endpoint = endpoint;
         LogListening(logger, silo.Name, endpoint);
-        _ = Task.Run(() => AcceptLoopAsync(socket, _stopping.Token), CancellationToken.None);
+        StartThread(() => AcceptLoop(socket), "link accept");
         return Task.CompletedTask;
     }
 
@@ -94,41 +95,53 @@ public sealed partial class ActivationLinkListener(
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
+    // Each connection has a thread blocked in its read: a frame wakes it directly, where an asynchronous read would
+    // wake the epoll thread and then a thread-pool thread. Connections are few (one per concurrent caller and peer).
+    private static void StartThread(Action loop, string name) => new Thread(() => loop()) { IsBackground = true, Name = name }.Start();
+
+    private void AcceptLoop(Socket listener)
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket connection;
             try
             {
-                connection = await listener.AcceptAsync(stopping);
+                connection = listener.Accept();
             }
-            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
             {
                 return;
             }
 
             ActivationLinkSockets.Configure(connection);
             _connections.TryAdd(connection, 0);
-            _ = Task.Run(() => ReceiveLoopAsync(connection, stopping), CancellationToken.None);
+            StartThread(
+                () =>
+                {
+                    // Nothing else happens on this connection until its call is answered: the call may run its shard here.
+                    ShardComputeQueue.AllowRunsOnCurrentThread();
+                    ReceiveLoopAsync(connection).GetAwaiter().GetResult();
+                },
+                "link receive");
         }
     }
 
-    private async Task ReceiveLoopAsync(Socket connection, CancellationToken stopping)
+    /// <summary>Every read blocks this connection's thread, so the loop runs on it from start to end.</summary>
+    private async Task ReceiveLoopAsync(Socket connection)
     {
         var peer = connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await using var stream = new BufferedStream(new NetworkStream(connection, ownsSocket: true), 64 * 1024);
+        await using var stream = new BufferedStream(new BlockingSocketStream(connection), 64 * 1024);
         try
         {
-            while (await LinkWire.ReadMagicAsync(stream, stopping) is { } magic)
+            while (await LinkWire.ReadMagicAsync(stream, CancellationToken.None) is { } magic)
             {
                 switch (magic)
                 {
                     case ActivationLinkFrame.Magic:
-                        await ReceiveTensorAsync(stream, stopping);
+                        await ReceiveTensorAsync(stream);
                         break;
                     case ActivationLinkCallFrame.Magic:
-                        await ServeCallAsync(connection, stream, stopping);
+                        await ReceiveCallAsync(connection, stream);
                         break;
                     default:
                         throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
@@ -146,31 +159,44 @@ public sealed partial class ActivationLinkListener(
         finally
         {
             _connections.TryRemove(connection, out _);
+            connection.Dispose();
         }
     }
 
-    private async Task ReceiveTensorAsync(Stream stream, CancellationToken stopping)
+    private async Task ReceiveTensorAsync(Stream stream)
     {
-        var frame = await ActivationLinkFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, stopping);
+        var frame = await ActivationLinkFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, CancellationToken.None);
         var started = Stopwatch.GetTimestamp();
         var data = inbox.Buffers.Rent((int)frame.Length);
-        await stream.ReadExactlyAsync(data, stopping);
+        await stream.ReadExactlyAsync(data);
         ActivationLinkMetrics.Received(data.LongLength, silo.Name, Stopwatch.GetElapsedTime(started));
         inbox.Deposit(frame, data);
     }
 
     /// <summary>
-    /// Serves one call and answers it before reading on: a caller holds its connection until the answer, so calls on
-    /// one connection never overlap. The answer goes straight to the socket, past the read buffer.
+    /// Reads one call and starts it. Its caller holds the connection until the answer, so calls on one connection
+    /// never overlap: the thread that finishes the call writes the answer, straight to the socket, past the read buffer.
     /// </summary>
-    private async Task ServeCallAsync(Socket connection, Stream stream, CancellationToken stopping)
+    private async Task ReceiveCallAsync(Socket connection, Stream stream)
     {
-        var call = await ActivationLinkCallFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, stopping);
+        var call = await ActivationLinkCallFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, CancellationToken.None);
         var body = new byte[call.Length];
-        await stream.ReadExactlyAsync(body, stopping);
+        await stream.ReadExactlyAsync(body);
+        _ = AnswerAsync(connection, call, body);
+    }
+
+    private async Task AnswerAsync(Socket connection, ActivationLinkCallFrame call, byte[] body)
+    {
         var (failed, reply) = await calls.HandleAsync(call, body);
         var header = new ActivationLinkReplyFrame(failed, reply.LongLength).Encode();
-        await connection.SendAsync([new ArraySegment<byte>(header), new ArraySegment<byte>(reply)], SocketFlags.None);
+        try
+        {
+            BlockingSocketStream.SendAll(connection, [new ArraySegment<byte>(header), new ArraySegment<byte>(reply)]);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // The caller went away; it treats the call as broken and its failover decides.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation link of {DeviceId} listening on {Endpoint}")]

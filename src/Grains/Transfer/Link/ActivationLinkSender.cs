@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EdgeCluster.Grains.Transfer.Link;
 
 /// <summary>
-/// Writes to other devices' links over kept-open connections, one sender per connection at a time; concurrent
-/// senders to one device each take their own connection. A connection that fails is dropped.
+/// Writes to other devices' links over kept-open connections, one caller per connection at a time; concurrent
+/// callers to one device each take their own connection. A connection that fails is dropped.
 /// </summary>
-public sealed class ActivationLinkSender : IAsyncDisposable
+/// <param name="resumeOnReceiveThread">
+/// Whether a caller resumes on the thread that read its answer, sparing a thread-pool wake-up. Only for callers that
+/// never block a thread on another call (the silo's own code): a caller that did could wait on its own answer.
+/// </param>
+public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, ConcurrentBag<Socket>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<ActivationLinkConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ActivationLinkConnection, byte> _open = new();
     private bool _disposed;
 
     /// <summary>Writes one frame with <paramref name="data"/> to the link at <paramref name="endpoint"/> (HOST:PORT).</summary>
@@ -20,8 +23,17 @@ public sealed class ActivationLinkSender : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         var connection = await OpenAsync(endpoint);
-        await WriteAsync(connection, [new ArraySegment<byte>(frame.Encode()), new ArraySegment<byte>(data)]);
-        Return(endpoint, connection);
+        try
+        {
+            connection.Write([new ArraySegment<byte>(frame.Encode()), new ArraySegment<byte>(data)]);
+        }
+        catch
+        {
+            _open.TryRemove(connection, out _);
+            throw;
+        }
+
+        Return(connection);
     }
 
     /// <summary>
@@ -34,19 +46,29 @@ public sealed class ActivationLinkSender : IAsyncDisposable
         string endpoint, IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan timeout, CancellationToken abandon = default)
     {
         var connection = await OpenAsync(endpoint);
-        await WriteAsync(connection, frames);
+        Task<(ActivationLinkReplyFrame, byte[])> answer;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
-            deadline.CancelAfter(timeout);
-            await using var stream = new NetworkStream(connection, ownsSocket: false);
-            var reply = await ActivationLinkReplyFrame.ReadAsync(stream, maxReplyBytes, deadline.Token);
-            Return(endpoint, connection);
-            return reply;
+            answer = connection.CallAsync(frames, maxReplyBytes);
         }
-        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or InvalidDataException or EndOfStreamException)
+        catch
+        {
+            _open.TryRemove(connection, out _);
+            throw;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+        deadline.CancelAfter(timeout);
+        await using var registration = deadline.Token.Register(
+            () => connection.Abandon(answer, new OperationCanceledException(deadline.Token)));
+        try
+        {
+            return await answer;
+        }
+        catch (Exception exception)
         {
             connection.Dispose();
+            _open.TryRemove(connection, out _);
             var problem = exception switch
             {
                 OperationCanceledException when abandon.IsCancellationRequested => "the device left the fleet",
@@ -60,66 +82,46 @@ public sealed class ActivationLinkSender : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _disposed = true;
-        foreach (var bag in _idle.Values)
+        foreach (var connection in _open.Keys)
         {
-            while (bag.TryTake(out var socket))
-            {
-                socket.Dispose();
-            }
+            connection.Dispose();
         }
 
+        _open.Clear();
+        _idle.Clear();
         return ValueTask.CompletedTask;
     }
 
-    private async Task<Socket> OpenAsync(string endpoint)
+    private async ValueTask<ActivationLinkConnection> OpenAsync(string endpoint)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (_idle.TryGetValue(endpoint, out var bag) && bag.TryTake(out var idle))
         {
-            // Readable while idle means the peer closed it (a restarted silo): writing there would lose the call.
-            if (!idle.Poll(0, SelectMode.SelectRead))
+            if (idle.IsOpen)
             {
                 return idle;
             }
 
-            idle.Dispose();
+            _open.TryRemove(idle, out _);
         }
 
-        return await ConnectAsync(endpoint);
-    }
-
-    private static async Task WriteAsync(Socket connection, IList<ArraySegment<byte>> frames)
-    {
-        try
-        {
-            // One gather write (a stream socket's send completes only when all of it is sent): the receiver wakes
-            // once for the frames, not once per header.
-            await connection.SendAsync(frames, SocketFlags.None);
-        }
-        catch
+        // Connecting blocks for up to the timeout; a caller on a grain's turn must not hold its scheduler for that.
+        var connection = await Task.Run(() => ActivationLinkConnection.Open(endpoint, ConnectTimeout, Return, resumeOnReceiveThread));
+        _open.TryAdd(connection, 0);
+        if (_disposed)
         {
             connection.Dispose();
-            throw;
+            ObjectDisposedException.ThrowIf(true, this);
         }
+
+        return connection;
     }
 
-    private void Return(string endpoint, Socket connection) => _idle.GetOrAdd(endpoint, _ => []).Add(connection);
-
-    private static async Task<Socket> ConnectAsync(string endpoint)
+    private void Return(ActivationLinkConnection connection)
     {
-        var target = IPEndPoint.Parse(endpoint);
-        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        ActivationLinkSockets.Configure(socket);
-        using var timeout = new CancellationTokenSource(ConnectTimeout);
-        try
+        if (connection.IsOpen && !_disposed)
         {
-            await socket.ConnectAsync(target, timeout.Token);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            _idle.GetOrAdd(connection.Endpoint, _ => []).Add(connection);
         }
     }
 }

@@ -17,13 +17,19 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// not tried again for <see cref="ActivationLinkOptions.RetryUnreachableAfter"/>.
 /// </summary>
 /// <param name="isActive">Whether a device is still in the fleet (silos know, clients do not): a call waiting on a device that left ends then.</param>
+/// <param name="resumeOnReceiveThread">Whether callers resume on the thread that read their answer; see <see cref="ActivationLinkSender"/>.</param>
 public sealed class ActivationLinkStaging(
-    IGrainFactory grains, Serializer serializer, ActivationLinkOptions options, string source, Func<string, bool>? isActive = null) : IAsyncDisposable
+    IGrainFactory grains,
+    Serializer serializer,
+    ActivationLinkOptions options,
+    string source,
+    Func<string, bool>? isActive = null,
+    bool resumeOnReceiveThread = false) : IAsyncDisposable
 {
     private static readonly TimeSpan LivenessCheck = TimeSpan.FromSeconds(1);
 
     private readonly ActivationLinkDirectory _directory = new(grains);
-    private readonly ActivationLinkSender _sender = new();
+    private readonly ActivationLinkSender _sender = new(resumeOnReceiveThread);
     private readonly ConcurrentDictionary<string, long> _unreachableSince = new(StringComparer.Ordinal);
 
     /// <summary>The tensors as the call to <paramref name="target"/> should carry them, after sending the large ones on its link.</summary>
@@ -166,7 +172,8 @@ public sealed class ActivationLinkStaging(
                 }
             }
 
-            await answered.CancelAsync();
+            // Cancel, not CancelAsync: that runs the timer's callback on the thread pool and resumes this caller there.
+            answered.Cancel();
         }
 
         return await replying;

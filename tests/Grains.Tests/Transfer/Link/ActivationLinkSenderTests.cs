@@ -78,6 +78,56 @@ public sealed class ActivationLinkSenderTests
         Assert.Equal(1, accepted);
     }
 
+    [Fact]
+    public async Task A_connection_the_peer_closed_while_idle_is_not_lent_again()
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var serving = Task.Run(async () =>
+        {
+            for (var connectionIndex = 0; connectionIndex < 2; connectionIndex++)
+            {
+                using var connection = await peer.AcceptSocketAsync();
+                await ReadCallAsync(connection);
+                await connection.SendAsync((byte[])[.. new ActivationLinkReplyFrame(false, 1).Encode(), (byte)connectionIndex]);
+            }
+        });
+        await using var sender = new ActivationLinkSender();
+
+        var first = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5));
+        await Task.Delay(300);
+        var second = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5));
+        await serving;
+
+        Assert.Equal([0, 1], [first.Body.Single(), second.Body.Single()]);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_caller_resumes_on_the_answering_thread_only_when_the_sender_allows_it(bool resumeOnReceiveThread, bool resumedOnThreadPool)
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var connection = await peer.AcceptSocketAsync();
+            await ReadCallAsync(connection);
+            await connection.SendAsync((byte[])[.. new ActivationLinkReplyFrame(false, 1).Encode(), 7]);
+        });
+        await using var sender = new ActivationLinkSender(resumeOnReceiveThread);
+
+        var (body, pooled) = await Task.Run(async () =>
+        {
+            var (_, answer) = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5));
+            return (answer.Single(), Thread.CurrentThread.IsThreadPoolThread);
+        });
+        await serving;
+
+        Assert.Equal(7, body);
+        Assert.Equal(resumedOnThreadPool, pooled);
+    }
+
     private static async Task<int> TakeCallThenAsync(TcpListener peer, Action<Socket> then)
     {
         using var connection = await peer.AcceptSocketAsync();

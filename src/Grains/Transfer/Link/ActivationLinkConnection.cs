@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeCluster.Grains.Transfer.Link;
+
+/// <summary>
+/// One kept-open connection to another device's link. The caller's thread writes a call; a thread of the connection's
+/// own, blocked in its read, takes the answer and hands it to the caller. One call at a time: the sender lends a
+/// connection to one caller until its answer is in.
+/// </summary>
+internal sealed class ActivationLinkConnection : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly BlockingSocketStream _stream;
+    private readonly Action<ActivationLinkConnection> _onIdle;
+    private readonly bool _resumeOnReceiveThread;
+    private PendingCall? _pending;
+    private int _closed;
+
+    private ActivationLinkConnection(string endpoint, Socket socket, Action<ActivationLinkConnection> onIdle, bool resumeOnReceiveThread)
+    {
+        Endpoint = endpoint;
+        _socket = socket;
+        _stream = new BlockingSocketStream(socket);
+        _onIdle = onIdle;
+        _resumeOnReceiveThread = resumeOnReceiveThread;
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>False once the peer closed the connection or it failed; a closed connection is never lent again.</summary>
+    public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>Connects (blocking for at most <paramref name="timeout"/>) and starts the thread that reads answers.</summary>
+    /// <param name="onIdle">Called when an answer is in, before its caller resumes, so that caller's next call can reuse the connection.</param>
+    /// <param name="resumeOnReceiveThread">Whether callers resume on the receiving thread (no thread-pool wake-up) or on the thread pool.</param>
+    public static ActivationLinkConnection Open(string endpoint, TimeSpan timeout, Action<ActivationLinkConnection> onIdle, bool resumeOnReceiveThread)
+    {
+        var socket = Connect(IPEndPoint.Parse(endpoint), timeout);
+        var connection = new ActivationLinkConnection(endpoint, socket, onIdle, resumeOnReceiveThread);
+        new Thread(connection.ReadAnswers) { IsBackground = true, Name = $"link answers {endpoint}" }.Start();
+        return connection;
+    }
+
+    /// <summary>Writes <paramref name="frames"/> whole, blocking until the socket took them; the connection is closed on failure.</summary>
+    public void Write(IList<ArraySegment<byte>> frames)
+    {
+        try
+        {
+            BlockingSocketStream.SendAll(_socket, frames);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a call and waits for its answer. A failure to write throws what the socket threw (nothing was sent whole);
+    /// after that the answer's task fails with the reason the connection broke, or with <see cref="TimeoutException"/>.
+    /// </summary>
+    public Task<(ActivationLinkReplyFrame Frame, byte[] Body)> CallAsync(IList<ArraySegment<byte>> frames, long maxReplyBytes)
+    {
+        var call = new PendingCall(maxReplyBytes, _resumeOnReceiveThread);
+        Volatile.Write(ref _pending, call);
+        try
+        {
+            BlockingSocketStream.SendAll(_socket, frames);
+        }
+        catch
+        {
+            Interlocked.CompareExchange(ref _pending, null, call);
+            Dispose();
+            throw;
+        }
+
+        return call.Task;
+    }
+
+    /// <summary>Ends the call <paramref name="task"/> belongs to, if it is still waiting, and closes the connection.</summary>
+    public void Abandon(Task task, Exception reason)
+    {
+        var call = Volatile.Read(ref _pending);
+        if (call?.Task == task && Interlocked.CompareExchange(ref _pending, null, call) == call)
+        {
+            Dispose();
+            call.TrySetException(reason);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            // Wakes the reading thread out of its blocking read.
+            _socket.Dispose();
+        }
+    }
+
+    private void ReadAnswers()
+    {
+        try
+        {
+            var peek = new byte[1];
+            while (_socket.Receive(peek, SocketFlags.Peek) > 0)
+            {
+                var call = Volatile.Read(ref _pending) ?? throw new InvalidDataException("The link sent an answer to no call.");
+                var answer = ActivationLinkReplyFrame.ReadAsync(_stream, call.MaxReplyBytes, CancellationToken.None).GetAwaiter().GetResult();
+                if (Interlocked.CompareExchange(ref _pending, null, call) != call)
+                {
+                    return;
+                }
+
+                _onIdle(this);
+                call.TrySetResult(answer);
+            }
+
+            Fail(new EndOfStreamException("The device closed the link connection."));
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        Dispose();
+        Interlocked.Exchange(ref _pending, null)?.TrySetException(exception);
+    }
+
+    /// <summary>A connect that keeps the socket in blocking mode (ConnectAsync would make it non-blocking for good).</summary>
+    private static Socket Connect(IPEndPoint target, TimeSpan timeout)
+    {
+        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            ActivationLinkSockets.Configure(socket);
+            socket.Blocking = false;
+            try
+            {
+                socket.Connect(target);
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+            {
+                if (!socket.Poll(timeout, SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError))
+                {
+                    throw new SocketException((int)SocketError.TimedOut);
+                }
+
+                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
+            }
+
+            socket.Blocking = true;
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class PendingCall(long maxReplyBytes, bool resumeOnReceiveThread)
+        : TaskCompletionSource<(ActivationLinkReplyFrame Frame, byte[] Body)>(
+            resumeOnReceiveThread ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public long MaxReplyBytes { get; } = maxReplyBytes;
+    }
+}
