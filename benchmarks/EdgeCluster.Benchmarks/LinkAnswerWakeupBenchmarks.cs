@@ -96,26 +96,16 @@ public class LinkAnswerWakeupBenchmarks
         return socket;
     }
 
+    // The peer reads as the link's listener does (a thread blocked in its reads), or as a NetworkStream does.
     private void AnswerBlocking(Socket server)
     {
+        var stream = new EdgeCluster.Grains.Transfer.Link.BlockingSocketStream(server);
         var buffer = new byte[RequestBytes];
         var reply = new byte[AnswerBytes];
         try
         {
-            while (true)
+            while (stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) == buffer.Length)
             {
-                var read = 0;
-                while (read < buffer.Length)
-                {
-                    var got = server.Receive(buffer, read, buffer.Length - read, SocketFlags.None);
-                    if (got == 0)
-                    {
-                        return;
-                    }
-
-                    read += got;
-                }
-
                 server.Send(reply);
             }
         }
@@ -126,28 +116,17 @@ public class LinkAnswerWakeupBenchmarks
 
     private async Task AnswerAsynchronouslyAsync(Socket server)
     {
+        await using var stream = new NetworkStream(server);
         var buffer = new byte[RequestBytes];
         var reply = new byte[AnswerBytes];
         try
         {
-            while (true)
+            while (await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false) == buffer.Length)
             {
-                var read = 0;
-                while (read < buffer.Length)
-                {
-                    var got = await server.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
-                    if (got == 0)
-                    {
-                        return;
-                    }
-
-                    read += got;
-                }
-
                 await server.SendAsync(reply, SocketFlags.None);
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
         {
         }
     }

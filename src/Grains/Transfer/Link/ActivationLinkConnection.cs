@@ -13,16 +13,19 @@ internal sealed class ActivationLinkConnection : IDisposable
     private readonly Socket _socket;
     private readonly BlockingSocketStream _stream;
     private readonly Action<ActivationLinkConnection> _onIdle;
+    private readonly Action<ActivationLinkConnection> _onClosed;
     private readonly bool _resumeOnReceiveThread;
     private PendingCall? _pending;
     private int _closed;
 
-    private ActivationLinkConnection(string endpoint, Socket socket, Action<ActivationLinkConnection> onIdle, bool resumeOnReceiveThread)
+    private ActivationLinkConnection(
+        string endpoint, Socket socket, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread)
     {
         Endpoint = endpoint;
         _socket = socket;
         _stream = new BlockingSocketStream(socket);
         _onIdle = onIdle;
+        _onClosed = onClosed;
         _resumeOnReceiveThread = resumeOnReceiveThread;
     }
 
@@ -33,11 +36,13 @@ internal sealed class ActivationLinkConnection : IDisposable
 
     /// <summary>Connects (blocking for at most <paramref name="timeout"/>) and starts the thread that reads answers.</summary>
     /// <param name="onIdle">Called when an answer is in, before its caller resumes, so that caller's next call can reuse the connection.</param>
+    /// <param name="onClosed">Called once when the connection closes, for whatever reason.</param>
     /// <param name="resumeOnReceiveThread">Whether callers resume on the receiving thread (no thread-pool wake-up) or on the thread pool.</param>
-    public static ActivationLinkConnection Open(string endpoint, TimeSpan timeout, Action<ActivationLinkConnection> onIdle, bool resumeOnReceiveThread)
+    public static ActivationLinkConnection Open(
+        string endpoint, TimeSpan timeout, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread)
     {
         var socket = Connect(IPEndPoint.Parse(endpoint), timeout);
-        var connection = new ActivationLinkConnection(endpoint, socket, onIdle, resumeOnReceiveThread);
+        var connection = new ActivationLinkConnection(endpoint, socket, onIdle, onClosed, resumeOnReceiveThread);
         new Thread(connection.ReadAnswers) { IsBackground = true, Name = $"link answers {endpoint}" }.Start();
         return connection;
     }
@@ -66,12 +71,11 @@ internal sealed class ActivationLinkConnection : IDisposable
         Volatile.Write(ref _pending, call);
         try
         {
-            BlockingSocketStream.SendAll(_socket, frames);
+            Write(frames);
         }
         catch
         {
             Interlocked.CompareExchange(ref _pending, null, call);
-            Dispose();
             throw;
         }
 
@@ -95,6 +99,7 @@ internal sealed class ActivationLinkConnection : IDisposable
         {
             // Wakes the reading thread out of its blocking read.
             _socket.Dispose();
+            _onClosed(this);
         }
     }
 

@@ -23,16 +23,7 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
     {
         ArgumentNullException.ThrowIfNull(frame);
         var connection = await OpenAsync(endpoint);
-        try
-        {
-            connection.Write([new ArraySegment<byte>(frame.Encode()), new ArraySegment<byte>(data)]);
-        }
-        catch
-        {
-            _open.TryRemove(connection, out _);
-            throw;
-        }
-
+        connection.Write([new ArraySegment<byte>(frame.Encode()), new ArraySegment<byte>(data)]);
         Return(connection);
     }
 
@@ -46,17 +37,7 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
         string endpoint, IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan timeout, CancellationToken abandon = default)
     {
         var connection = await OpenAsync(endpoint);
-        Task<(ActivationLinkReplyFrame, byte[])> answer;
-        try
-        {
-            answer = connection.CallAsync(frames, maxReplyBytes);
-        }
-        catch
-        {
-            _open.TryRemove(connection, out _);
-            throw;
-        }
-
+        var answer = connection.CallAsync(frames, maxReplyBytes);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         deadline.CancelAfter(timeout);
         await using var registration = deadline.Token.Register(
@@ -68,7 +49,6 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
         catch (Exception exception)
         {
             connection.Dispose();
-            _open.TryRemove(connection, out _);
             var problem = exception switch
             {
                 OperationCanceledException when abandon.IsCancellationRequested => "the device left the fleet",
@@ -87,7 +67,6 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
             connection.Dispose();
         }
 
-        _open.Clear();
         _idle.Clear();
         return ValueTask.CompletedTask;
     }
@@ -101,13 +80,16 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
             {
                 return idle;
             }
-
-            _open.TryRemove(idle, out _);
         }
 
         // Connecting blocks for up to the timeout; a caller on a grain's turn must not hold its scheduler for that.
-        var connection = await Task.Run(() => ActivationLinkConnection.Open(endpoint, ConnectTimeout, Return, resumeOnReceiveThread));
+        var connection = await Task.Run(() => ActivationLinkConnection.Open(endpoint, ConnectTimeout, Return, closed => _open.TryRemove(closed, out _), resumeOnReceiveThread));
         _open.TryAdd(connection, 0);
+        if (!connection.IsOpen)
+        {
+            // It closed before it was tracked.
+            _open.TryRemove(connection, out _);
+        }
         if (_disposed)
         {
             connection.Dispose();
