@@ -65,15 +65,16 @@ public static class ReplicaScalingBench
         progress.Report($"head on {head.DeviceId}: {head.NodeCount} nodes, {head.FlopsShare:P1} of the FLOPs; it sends {string.Join(", ", head.ForwardNames)}");
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
 
-        // The warm-up is longer than the origin's route refresh, so the second window runs on the scaled route throughout.
-        var warmup = TimeSpan.FromSeconds(2);
+        // Both windows start on a silo that has not served its tail yet (device-3 gets its first request after the scale),
+        // and a fresh silo compiles its hot paths (tiered JIT) on the very core measured: each window settles as long.
+        // That is also longer than the origin's route refresh, so the second window runs on the scaled route throughout.
+        var settle = TimeSpan.FromSeconds(6);
         var concurrency = Math.Max(settings.Concurrency, 4) * 2;
-        // Fresh silos still compile their hot paths (tiered JIT) on the measured cores: the first window settles longer.
-        var one = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, warmup * 3, window, cancellationToken);
+        var one = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken);
         progress.Report($"1 tail replica: {one:F1} req/s; scaling the tail to 2 replicas");
         var scaled = await fleet.Client.Grains.GetGrain<IDeploymentGrain>(Deployment).ScaleAsync(1, 2);
         progress.Report($"tail now on {string.Join(", ", scaled.Route!.Stages[1].Devices)}");
-        var two = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, warmup, window, cancellationToken);
+        var two = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken);
         progress.Report($"2 tail replicas: {two:F1} req/s");
         return new ReplicaScaling(one, two, concurrency, settings.ThroughputSeconds);
     }

@@ -11,7 +11,9 @@ namespace EdgeCluster.Grains.Inference;
 /// <summary>One run of a shard's session on the device's compute queue, for its grain and for stages that borrowed the session.</summary>
 public static class ShardExecution
 {
-    public static async Task<ShardRunResult> RunAsync(ShardComputeQueue compute, ShardSession session, TensorPayload[] inputs, string[] outputNames)
+    /// <param name="allocateOutput">Where the outputs' arrays come from (an exact byte length); null: fresh arrays.</param>
+    public static async Task<ShardRunResult> RunAsync(
+        ShardComputeQueue compute, ShardSession session, TensorPayload[] inputs, string[] outputNames, Func<int, byte[]>? allocateOutput = null)
     {
         ArgumentNullException.ThrowIfNull(compute);
         var ticket = StageQueue.CurrentTicket();
@@ -21,7 +23,7 @@ public static class ShardExecution
             var (outputs, milliseconds) = await compute.RunAsync(() =>
             {
                 var started = Stopwatch.GetTimestamp();
-                var outputs = session.Run(tensors, outputNames);
+                var outputs = session.Run(tensors, outputNames, allocateOutput);
                 return (outputs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }, () => StageQueue.MarkStarted(ticket));
             return new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), milliseconds);

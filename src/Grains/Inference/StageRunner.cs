@@ -147,7 +147,9 @@ public sealed class StageRunner
             ? tensor
             : throw new EdgeClusterException(EdgeClusterErrorKind.Internal, $"Stage {stage.Index} of '{route.Deployment}' needs tensor '{name}', which did not arrive.")).ToArray();
 
-        var run = await RunShardAsync(stage.ShardSha256, inputs, stage.OutputNames);
+        var last = stage.Index == route.Stages.Length - 1;
+        var lent = last ? null : new List<byte[]>();
+        var run = await RunShardAsync(stage.ShardSha256, inputs, stage.OutputNames, lent is null ? null : length => Lend(lent, length));
         ticket.Dispose();
         foreach (var output in run.Outputs)
         {
@@ -166,7 +168,7 @@ public sealed class StageRunner
         activity?.SetTag("edgecluster.queue_wait_ms", ticket.QueueWaitMilliseconds);
 
         var hop = new StageHop(stage.Index, _services.Device, run.ComputeMilliseconds, bytesIn, bytesOut);
-        if (stage.Index == route.Stages.Length - 1)
+        if (last)
         {
             var wanted = request.OutputNames.Length == 0 ? route.ModelOutputs : request.OutputNames;
             var outputs = wanted.Select(name => received[name]).ToArray();
@@ -186,11 +188,32 @@ public sealed class StageRunner
 
         var next = route.Stages[stage.Index + 1];
         var downstream = await _forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
+
+        // Only after an answer: a failed hop may have left a call still reading them. A local next stage may answer with one of them.
+        foreach (var array in lent!)
+        {
+            if (!Array.Exists(downstream.Outputs, o => ReferenceEquals(o.Data, array)))
+            {
+                _services.Inbox.Buffers.Return(array);
+            }
+        }
+
         return downstream with { Hops = [hop, .. downstream.Hops] };
     }
 
+    /// <summary>
+    /// An output array from the link's pool, for a stage whose outputs are only sent on: a fresh megabyte array per
+    /// request costs its page faults on every run.
+    /// </summary>
+    private byte[] Lend(List<byte[]> lent, int length)
+    {
+        var array = _services.Inbox.Buffers.Rent(length);
+        lent.Add(array);
+        return array;
+    }
+
     /// <summary>Runs the shard with its session borrowed when this silo has it open, else through its grain (which opens it).</summary>
-    private async Task<ShardRunResult> RunShardAsync(string sha256, TensorPayload[] inputs, string[] outputNames)
+    private async Task<ShardRunResult> RunShardAsync(string sha256, TensorPayload[] inputs, string[] outputNames, Func<int, byte[]>? allocateOutput)
     {
         var borrowed = _services.Sessions.TryBorrow(sha256);
         if (borrowed is null)
@@ -200,7 +223,7 @@ public sealed class StageRunner
 
         try
         {
-            return await ShardExecution.RunAsync(_services.Compute, borrowed.Session, inputs, outputNames);
+            return await ShardExecution.RunAsync(_services.Compute, borrowed.Session, inputs, outputNames, allocateOutput);
         }
         finally
         {

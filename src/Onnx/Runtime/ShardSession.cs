@@ -13,6 +13,7 @@ public sealed class ShardSession : IDisposable
 {
     private readonly InferenceSession session;
     private readonly HashSet<string> outputNameSet;
+    private readonly OutputShapeMemory shapes = new();
 
     /// <summary>Loads a session from ONNX model bytes; throws <see cref="InvalidModelException"/> if they cannot be loaded.</summary>
     public ShardSession(byte[] model, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
@@ -62,9 +63,11 @@ public sealed class ShardSession : IDisposable
 
     /// <summary>
     /// Runs the model. Every declared input must be given exactly once; input bytes are pinned, not copied.
-    /// Returns the requested outputs (all, in model order, when <paramref name="outputNames"/> is null) as fresh tensors.
+    /// Returns the requested outputs (all, in model order, when <paramref name="outputNames"/> is null) as tensors whose
+    /// arrays come from <paramref name="allocateOutput"/> (given an exact byte length), else fresh ones.
     /// </summary>
-    public IReadOnlyList<NamedTensor> Run(IReadOnlyList<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null)
+    public IReadOnlyList<NamedTensor> Run(
+        IReadOnlyList<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null, Func<int, byte[]>? allocateOutput = null)
     {
         var ordered = InputValidator.Validate(Inputs, inputs);
         var requested = outputNames ?? session.OutputNames;
@@ -91,15 +94,27 @@ public sealed class ShardSession : IDisposable
             }
 
             using var runOptions = new RunOptions();
+            var known = allocateOutput is null ? null : shapes.Recall(ordered, requested);
+            if (known is not null && RunInto(runOptions, names, values, requested, known, allocateOutput!) is { } bound)
+            {
+                return bound;
+            }
+
             using var results = session.Run(runOptions, names, values, requested);
             var outputs = new NamedTensor[requested.Count];
             var index = 0;
             foreach (var result in results)
             {
-                outputs[index] = Copy(requested[index], result);
+                outputs[index] = Copy(requested[index], result, allocateOutput);
                 index++;
             }
 
+            if (known is not null)
+            {
+                shapes.MarkUnbindable();
+            }
+
+            shapes.Remember(ordered, requested, outputs);
             return outputs;
         }
         finally
@@ -114,6 +129,54 @@ public sealed class ShardSession : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => session.Dispose();
+
+    /// <summary>
+    /// Runs with the outputs bound to arrays from <paramref name="allocate"/> in the shapes the last run of these input
+    /// shapes produced, so ONNX Runtime writes into them and nothing is copied; null when ONNX Runtime refuses them.
+    /// </summary>
+    private NamedTensor[]? RunInto(
+        RunOptions runOptions, string[] names, OrtValue[] values, IReadOnlyList<string> requested, (TensorElementType Type, long[] Shape)[] known, Func<int, byte[]> allocate)
+    {
+        var outputs = new NamedTensor[known.Length];
+        var handles = new GCHandle[known.Length];
+        var bound = new OrtValue[known.Length];
+        var created = 0;
+        try
+        {
+            for (; created < known.Length; created++)
+            {
+                var (type, shape) = known[created];
+                var length = checked((int)(ShapeMath.ElementCount(shape) * ShapeMath.ElementSize(type)));
+                outputs[created] = new NamedTensor(requested[created], type, shape.ToArray(), Allocate(requested[created], length, allocate));
+                bound[created] = Wrap(outputs[created], out handles[created]);
+            }
+
+            session.Run(runOptions, names, values, requested, bound);
+            return outputs;
+        }
+        catch (OnnxRuntimeException)
+        {
+            // Run again unbound: if that succeeds the shapes depend on more than the input shapes, else its error is the real one.
+            return null;
+        }
+        finally
+        {
+            for (var i = 0; i < created; i++)
+            {
+                bound[i].Dispose();
+                handles[i].Free();
+            }
+        }
+    }
+
+    private static byte[] Allocate(string name, int length, Func<int, byte[]>? allocate)
+    {
+        // Every byte is overwritten right away, so the runtime need not zero the array first (activations reach MBs).
+        var bytes = allocate?.Invoke(length) ?? GC.AllocateUninitializedArray<byte>(length);
+        return bytes.Length == length
+            ? bytes
+            : throw new InvalidOperationException($"Output '{name}' needs an array of {length} bytes; the allocator gave {bytes.Length}.");
+    }
 
     // Pinning the byte[] and handing ORT the raw pointer is zero-copy for every fixed-size element type,
     // which CreateTensorValueFromMemory<T> cannot do without a typed array.
@@ -132,7 +195,7 @@ public sealed class ShardSession : IDisposable
         }
     }
 
-    private static NamedTensor Copy(string name, OrtValue value)
+    private static NamedTensor Copy(string name, OrtValue value, Func<int, byte[]>? allocate)
     {
         var info = value.GetTensorTypeAndShape();
         var type = info.ElementDataType;
@@ -143,8 +206,8 @@ public sealed class ShardSession : IDisposable
 
         var data = value.GetTensorMutableRawData();
 
-        // Every byte is overwritten right away, so the runtime need not zero the array first (activations reach MBs).
-        var bytes = GC.AllocateUninitializedArray<byte>(data.Length);
+        var bytes = Allocate(name, data.Length, allocate);
+
         data.CopyTo(bytes);
         return new NamedTensor(name, type, info.Shape, bytes);
     }

@@ -11,9 +11,13 @@ public sealed class ExactSizeBufferPool(int arraysPerSize = 8, long maxPooledByt
 {
     private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _free = new();
     private long _pooledBytes;
+    private long _reused;
 
     /// <summary>Bytes held by the pool now.</summary>
     public long PooledBytes => Interlocked.Read(ref _pooledBytes);
+
+    /// <summary>Rents served with an array given back earlier, since the pool was made.</summary>
+    public long Reused => Interlocked.Read(ref _reused);
 
     /// <summary>An array of exactly <paramref name="length"/> bytes, with whatever content it had before.</summary>
     public byte[] Rent(int length)
@@ -21,6 +25,7 @@ public sealed class ExactSizeBufferPool(int arraysPerSize = 8, long maxPooledByt
         if (_free.TryGetValue(length, out var bag) && bag.TryTake(out var array))
         {
             Interlocked.Add(ref _pooledBytes, -length);
+            Interlocked.Increment(ref _reused);
             return array;
         }
 

@@ -14,6 +14,7 @@ public sealed class ExactSizeBufferPoolTests
         Assert.NotSame(array, pool.Rent(1001));
         Assert.Same(array, pool.Rent(1000));
         Assert.Equal(0, pool.PooledBytes);
+        Assert.Equal(1, pool.Reused);
     }
 
     [Fact]
