@@ -5,10 +5,13 @@ using EdgeCluster.Onnx.Tensors;
 
 namespace EdgeCluster.Client.Bench;
 
-/// <summary>Closed-loop throughput of a two-stage ResNet18 whose tail has one replica, then two.</summary>
-/// <param name="OneReplicaRps">Requests per second with the tail on device-2 only.</param>
-/// <param name="TwoReplicasRps">Requests per second after scaling the tail onto device-3 as well.</param>
-public sealed record ReplicaScaling(double OneReplicaRps, double TwoReplicasRps, int Concurrency, double WindowSeconds)
+/// <summary>Closed-loop throughput of a two-stage ResNet18 whose tail has one replica, then two, over alternating rounds.</summary>
+/// <param name="OneReplicaRps">Median requests per second with the tail on one replica (device-2 in the first round).</param>
+/// <param name="TwoReplicasRps">Median requests per second with the tail on device-2 and device-3.</param>
+/// <param name="OneReplicaRounds">Every one-replica window, in order.</param>
+/// <param name="TwoReplicasRounds">Every two-replica window, in order.</param>
+public sealed record ReplicaScaling(
+    double OneReplicaRps, double TwoReplicasRps, IReadOnlyList<double> OneReplicaRounds, IReadOnlyList<double> TwoReplicasRounds, int Concurrency, double WindowSeconds)
 {
     public double Speedup => OneReplicaRps == 0 ? 0 : TwoReplicasRps / OneReplicaRps;
 
@@ -17,6 +20,8 @@ public sealed record ReplicaScaling(double OneReplicaRps, double TwoReplicasRps,
         ["one_replica_rps"] = Math.Round(OneReplicaRps, 3),
         ["two_replicas_rps"] = Math.Round(TwoReplicasRps, 3),
         ["speedup"] = Math.Round(Speedup, 3),
+        ["one_replica_rounds"] = OneReplicaRounds.Select(r => Math.Round(r, 3)).ToArray(),
+        ["two_replicas_rounds"] = TwoReplicasRounds.Select(r => Math.Round(r, 3)).ToArray(),
         ["concurrency"] = Concurrency,
         ["window_seconds"] = WindowSeconds,
     };
@@ -65,17 +70,32 @@ public static class ReplicaScalingBench
         progress.Report($"head on {head.DeviceId}: {head.NodeCount} nodes, {head.FlopsShare:P1} of the FLOPs; it sends {string.Join(", ", head.ForwardNames)}");
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
 
-        // Both windows start on a silo that has not served its tail yet (device-3 gets its first request after the scale),
-        // and a fresh silo compiles its hot paths (tiered JIT) on the very core measured: each window settles as long.
-        // That is also longer than the origin's route refresh, so the second window runs on the scaled route throughout.
+        // Both first windows start on a silo that has not served its tail yet (device-3 gets its first request after the
+        // first scale), and a fresh silo compiles its hot paths (tiered JIT) on the very core measured: every window
+        // settles as long. That is also longer than the origin's route refresh, so each window runs on its route throughout.
         var settle = TimeSpan.FromSeconds(6);
         var concurrency = Math.Max(settings.Concurrency, 4) * 2;
-        var one = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken);
-        progress.Report($"1 tail replica: {one:F1} req/s; scaling the tail to 2 replicas");
-        var scaled = await fleet.Client.Grains.GetGrain<IDeploymentGrain>(Deployment).ScaleAsync(1, 2);
-        progress.Report($"tail now on {string.Join(", ", scaled.Route!.Stages[1].Devices)}");
-        var two = await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken);
-        progress.Report($"2 tail replicas: {two:F1} req/s");
-        return new ReplicaScaling(one, two, concurrency, settings.ThroughputSeconds);
+        var grain = fleet.Client.Grains.GetGrain<IDeploymentGrain>(Deployment);
+        var one = new List<double>();
+        var two = new List<double>();
+
+        // Rounds alternate one and two replicas (removal drains first), so a load change on the machine hits both.
+        for (var round = 1; round <= settings.ThroughputRounds; round++)
+        {
+            if (round > 1)
+            {
+                var reduced = await grain.ScaleAsync(1, 1);
+                progress.Report($"tail now on {string.Join(", ", reduced.Route!.Stages[1].Devices)}");
+            }
+
+            one.Add(await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken));
+            progress.Report($"round {round}: 1 tail replica: {one[^1]:F1} req/s; scaling the tail to 2 replicas");
+            var scaled = await grain.ScaleAsync(1, 2);
+            progress.Report($"tail now on {string.Join(", ", scaled.Route!.Stages[1].Devices)}");
+            two.Add(await ClosedLoop.RequestsPerSecondAsync(() => fleet.InferAsync(Deployment, input), concurrency, settle, window, cancellationToken));
+            progress.Report($"round {round}: 2 tail replicas: {two[^1]:F1} req/s");
+        }
+
+        return new ReplicaScaling(Statistics.Median(one), Statistics.Median(two), one, two, concurrency, settings.ThroughputSeconds);
     }
 }

@@ -64,6 +64,32 @@ public sealed class BenchCommandTests
         }
     }
 
+    [Fact]
+    public async Task QuickReplicaBench_ReportsTheMedianOfItsRoundsOfOneAndTwoReplicas_AndStopsItsFleet()
+    {
+        await using var home = new TempHome();
+        var benchHomes = Path.Combine(home.Path, BenchFleet.Folder);
+        try
+        {
+            var run = (await EdgeClusterCli.RunAsync(home.Path, "bench", "--replicas", "--quick", "--json")).AssertSucceeded();
+
+            var scaling = run.Json().GetProperty("replica_scaling");
+            var one = Assert.Single(scaling.GetProperty("one_replica_rounds").EnumerateArray()).GetDouble();
+            var two = Assert.Single(scaling.GetProperty("two_replicas_rounds").EnumerateArray()).GetDouble();
+            Assert.True(one > 0 && two > 0, $"{scaling}");
+            Assert.Equal(one, scaling.GetProperty("one_replica_rps").GetDouble());
+            Assert.Equal(two, scaling.GetProperty("two_replicas_rps").GetDouble());
+            Assert.InRange(scaling.GetProperty("speedup").GetDouble(), (two / one) - 0.002, (two / one) + 0.002);
+            Assert.Equal(8, scaling.GetProperty("concurrency").GetInt32());
+            Assert.Contains("tail now on device-2, device-3", run.StandardOutput, StringComparison.Ordinal);
+            Assert.Empty(Directory.Exists(benchHomes) ? Directory.GetDirectories(benchHomes) : []);
+        }
+        finally
+        {
+            await StopLeftoverFleetsAsync(benchHomes);
+        }
+    }
+
     private static async Task StopLeftoverFleetsAsync(string benchHomes)
     {
         if (!Directory.Exists(benchHomes))
