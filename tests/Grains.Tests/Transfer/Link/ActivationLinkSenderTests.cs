@@ -28,7 +28,11 @@ public sealed class ActivationLinkSenderTests
     {
         using var peer = new TcpListener(IPAddress.Loopback, 0);
         peer.Start();
-        var taken = TakeCallThenAsync(peer, connection => connection.Close());
+        var taken = TakeCallThenAsync(peer, connection =>
+        {
+            connection.Close();
+            return Task.CompletedTask;
+        });
         await using var sender = new ActivationLinkSender();
 
         var error = await Assert.ThrowsAsync<ActivationLinkBrokenException>(
@@ -42,11 +46,14 @@ public sealed class ActivationLinkSenderTests
     {
         using var peer = new TcpListener(IPAddress.Loopback, 0);
         peer.Start();
-        var taken = TakeCallThenAsync(peer, _ => { });
+        // The peer keeps the connection open and silent until the call has failed, however late a loaded machine runs the timeout.
+        var released = new TaskCompletionSource();
+        var taken = TakeCallThenAsync(peer, _ => released.Task);
         await using var sender = new ActivationLinkSender();
 
         var error = await Assert.ThrowsAsync<ActivationLinkBrokenException>(
             () => sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromMilliseconds(300)));
+        released.SetResult();
         Assert.Equal($"The call sent on the link to {peer.LocalEndpoint} got no answer: no answer within 0.3 s", error.Message);
         Assert.Equal(Call.Sum(s => s.Count), await taken);
     }
@@ -128,12 +135,11 @@ public sealed class ActivationLinkSenderTests
         Assert.Equal(resumedOnThreadPool, pooled);
     }
 
-    private static async Task<int> TakeCallThenAsync(TcpListener peer, Action<Socket> then)
+    private static async Task<int> TakeCallThenAsync(TcpListener peer, Func<Socket, Task> then)
     {
         using var connection = await peer.AcceptSocketAsync();
         var read = await ReadCallAsync(connection);
-        then(connection);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await then(connection);
         return read;
     }
 
