@@ -114,16 +114,17 @@ public sealed class ShardSession : IDisposable
                 shapes.MarkUnbindable();
             }
 
-            shapes.Remember(ordered, requested, outputs);
+            // Only runs that can be bound need the shapes: the rest skip the copies on their path.
+            if (allocateOutput is not null)
+            {
+                shapes.Remember(ordered, requested, outputs);
+            }
+
             return outputs;
         }
         finally
         {
-            for (var i = 0; i < created; i++)
-            {
-                values[i].Dispose();
-                handles[i].Free();
-            }
+            Release(values, handles, created);
         }
     }
 
@@ -161,11 +162,17 @@ public sealed class ShardSession : IDisposable
         }
         finally
         {
-            for (var i = 0; i < created; i++)
-            {
-                bound[i].Dispose();
-                handles[i].Free();
-            }
+            Release(bound, handles, created);
+        }
+    }
+
+    /// <summary>Disposes the first <paramref name="count"/> values and unpins the arrays under them.</summary>
+    private static void Release(OrtValue[] values, GCHandle[] handles, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            values[i].Dispose();
+            handles[i].Free();
         }
     }
 
