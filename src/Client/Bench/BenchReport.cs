@@ -21,8 +21,11 @@ public sealed record ShapedCut(int Position, string AfterNode, long Bytes, doubl
 /// <param name="Megabits">The configured tc rate.</param>
 /// <param name="MeasuredMegabits">The link bandwidth the probe measured and the planner used.</param>
 /// <param name="PlannerEstimateMilliseconds">The planner's own latency estimate for its cut.</param>
-/// <param name="PlannerMilliseconds">Measured latency of the planner's cut.</param>
-/// <param name="BestMilliseconds">Latency of the fastest cut among those timed again (every one that came close in the first pass).</param>
+/// <param name="PlannerMilliseconds">Measured latency of the planner's cut: from the head-to-head run when there was one.</param>
+/// <param name="BestMilliseconds">
+/// Latency of the best split: the fastest cut among those timed again (every one that came close in the first pass),
+/// as measured head to head against the planner's cut (the faster of the two there), or the planner's own when it was that cut.
+/// </param>
 public sealed record ShapedLinkFigures(
     double Megabits,
     double MeasuredMegabits,
@@ -36,6 +39,12 @@ public sealed record ShapedLinkFigures(
     IReadOnlyList<ShapedCut> Cuts)
 {
     public double Ratio => PlannerMilliseconds / BestMilliseconds;
+
+    /// <summary>The best split's median among the retimed cuts, the figure that picked it.</summary>
+    public double FastestRetimedMilliseconds { get; init; }
+
+    /// <summary>Requests behind <see cref="PlannerMilliseconds"/> and <see cref="BestMilliseconds"/>.</summary>
+    public int FiguresRuns { get; init; }
 }
 
 /// <summary>Everything one <c>bench</c> run measured.</summary>
@@ -96,6 +105,8 @@ public sealed record BenchReport(
                 ["planner_ms"] = Statistics.Round(s.PlannerMilliseconds),
                 ["best_ms"] = Statistics.Round(s.BestMilliseconds),
                 ["best_split"] = s.BestSplit,
+                ["best_retimed_ms"] = Statistics.Round(s.FastestRetimedMilliseconds),
+                ["figures_runs"] = s.FiguresRuns,
                 ["ratio"] = Statistics.Round(s.Ratio, 4),
                 ["cuts"] = s.Cuts.Select(c => new Dictionary<string, object>
                 {

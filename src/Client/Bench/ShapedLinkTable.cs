@@ -25,7 +25,7 @@ public static class ShapedLinkTable
             foreach (var rate in figures)
             {
                 var timed = rate.Cuts.Single(c => c.Position == cut.Position);
-                var marks = (timed.Milliseconds == rate.BestMilliseconds ? " best" : "") + (rate.PlannerCuts.Contains(cut.Position) ? " planner" : "");
+                var marks = (rate.BestSplit.StartsWith($"cut {Int(cut.Position)} ", StringComparison.Ordinal) ? " best" : "") + (rate.PlannerCuts.Contains(cut.Position) ? " planner" : "");
                 cells.Add(timed.Milliseconds.ToString("F1", CultureInfo.InvariantCulture) + (timed.Runs > 1 ? $" (median of {timed.Runs})" : "") + marks);
             }
 
@@ -36,7 +36,7 @@ public static class ShapedLinkTable
         foreach (var rate in figures)
         {
             AnsiConsole.MarkupLineInterpolated(
-                $"[bold]shaped link {rate.Megabits:0.#} Mbit/s[/] (measured {rate.MeasuredMegabits:F1} Mbit/s, round trip {rate.RoundTripMilliseconds:F2} ms): planner cut {string.Join(",", rate.PlannerCuts)} {rate.PlannerMilliseconds:F1} ms (estimated {rate.PlannerEstimateMilliseconds:F1} ms), best {rate.BestSplit} {rate.BestMilliseconds:F1} ms, x{rate.Ratio:F3}");
+                $"[bold]shaped link {rate.Megabits:0.#} Mbit/s[/] (measured {rate.MeasuredMegabits:F1} Mbit/s, round trip {rate.RoundTripMilliseconds:F2} ms): planner cut {string.Join(",", rate.PlannerCuts)} {rate.PlannerMilliseconds:F1} ms (estimated {rate.PlannerEstimateMilliseconds:F1} ms), best {rate.BestSplit} {rate.BestMilliseconds:F1} ms (retimed {rate.FastestRetimedMilliseconds:F1} ms), x{rate.Ratio:F3} over {rate.FiguresRuns} requests each");
         }
     }
 

@@ -102,6 +102,7 @@ public sealed class StageForwarder
 
         var target = hop.Target;
         var key = IPipelineStageGrain.KeyFor(target, request.Deployment, request.Stage);
+        var expected = _replicas.LatencyMilliseconds(target, hop.Scope);
         using var lease = await _replicas.StartAsync(target, request.Stage, hop.Scope);
 
         // Counted per attempt, against the replica that actually receives the bytes.
@@ -110,7 +111,7 @@ public sealed class StageForwarder
             new KeyValuePair<string, object?>(MetricTags.Source, _device),
             new KeyValuePair<string, object?>(MetricTags.Target, target));
         var call = request with { RouteVersion = hop.Route.Version };
-        if (await _link.TryRunStageAsync(target, key, call) is { } viaLink)
+        if (await _link.TryRunStageAsync(target, key, call, expected) is { } viaLink)
         {
             return viaLink;
         }

@@ -47,8 +47,17 @@ public sealed class BenchCommandTests
                 var shaped = Assert.Single(summary.GetProperty("shaped_links").EnumerateArray());
                 Assert.Equal(10, shaped.GetProperty("mbit").GetDouble());
                 var measured = shaped.GetProperty("cuts").EnumerateArray().Select(c => c.GetProperty("position").GetInt32()).ToArray();
-                Assert.Contains(Assert.Single(shaped.GetProperty("planner_cuts").EnumerateArray()).GetInt32(), measured);
+                var plannerCut = Assert.Single(shaped.GetProperty("planner_cuts").EnumerateArray()).GetInt32();
+                Assert.Contains(plannerCut, measured);
                 Assert.True(shaped.GetProperty("best_ms").GetDouble() <= shaped.GetProperty("planner_ms").GetDouble(), $"{shaped}");
+
+                // The figures are medians of 5 requests (quick), from the head-to-head run unless the planner's cut was itself the fastest retimed.
+                Assert.Equal(5, shaped.GetProperty("figures_runs").GetInt32());
+                Assert.True(shaped.GetProperty("best_retimed_ms").GetDouble() > 0, $"{shaped}");
+                if (shaped.GetProperty("best_split").GetString()!.StartsWith($"cut {plannerCut} ", StringComparison.Ordinal))
+                {
+                    Assert.Equal(shaped.GetProperty("best_ms").GetDouble(), shaped.GetProperty("planner_ms").GetDouble());
+                }
             }
             else
             {

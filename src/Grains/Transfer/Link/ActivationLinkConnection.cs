@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -5,8 +6,9 @@ namespace EdgeCluster.Grains.Transfer.Link;
 
 /// <summary>
 /// One kept-open connection to another device's link. The caller's thread writes a call; a thread of the connection's
-/// own, blocked in its read, takes the answer and hands it to the caller. One call at a time: the sender lends a
-/// connection to one caller until its answer is in.
+/// own, woken once the call is written, takes the answer and hands it to the caller. One call at a time: the sender
+/// lends a connection to one caller until its answer is in. Between calls nothing reads it, so a connection is
+/// checked before it is lent again: an idle connection with something to read has been closed or broken.
 /// </summary>
 internal sealed class ActivationLinkConnection : IDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class ActivationLinkConnection : IDisposable
     private readonly Action<ActivationLinkConnection> _onIdle;
     private readonly Action<ActivationLinkConnection> _onClosed;
     private readonly bool _resumeOnReceiveThread;
+    private readonly SemaphoreSlim _written = new(0);
     private PendingCall? _pending;
     private int _closed;
 
@@ -33,6 +36,31 @@ internal sealed class ActivationLinkConnection : IDisposable
 
     /// <summary>False once the peer closed the connection or it failed; a closed connection is never lent again.</summary>
     public bool IsOpen => Volatile.Read(ref _closed) == 0;
+
+    /// <summary>
+    /// Whether an idle connection can take a call: open, and with nothing to read (an idle connection is readable only
+    /// once the peer closed it or it broke, e.g. when keep-alive found the peer gone). Closes it when not.
+    /// </summary>
+    public bool TryReuse()
+    {
+        if (IsOpen && Volatile.Read(ref _pending) is null)
+        {
+            try
+            {
+                if (!_socket.Poll(0, SelectMode.SelectRead))
+                {
+                    return true;
+                }
+            }
+            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+            {
+                // Closed under the check.
+            }
+        }
+
+        Dispose();
+        return false;
+    }
 
     /// <summary>Connects (blocking for at most <paramref name="timeout"/>) and starts the thread that reads answers.</summary>
     /// <param name="onIdle">Called when an answer is in, before its caller resumes, so that caller's next call can reuse the connection.</param>
@@ -65,9 +93,11 @@ internal sealed class ActivationLinkConnection : IDisposable
     /// Writes a call and waits for its answer. A failure to write throws what the socket threw (nothing was sent whole);
     /// after that the answer's task fails with the reason the connection broke, or with <see cref="TimeoutException"/>.
     /// </summary>
-    public Task<(ActivationLinkReplyFrame Frame, byte[] Body)> CallAsync(IList<ArraySegment<byte>> frames, long maxReplyBytes)
+    /// <param name="spinForAnswer">How long the answer's reader polls for it before it sleeps (for answers expected that soon).</param>
+    public Task<(ActivationLinkReplyFrame Frame, byte[] Body)> CallAsync(IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan spinForAnswer = default)
     {
-        var call = new PendingCall(maxReplyBytes, _resumeOnReceiveThread);
+        var spinTicks = BlockingSocketStream.SpinningPays ? (long)(spinForAnswer.TotalSeconds * Stopwatch.Frequency) : 0;
+        var call = new PendingCall(maxReplyBytes, spinTicks, _resumeOnReceiveThread);
         Volatile.Write(ref _pending, call);
         try
         {
@@ -79,6 +109,7 @@ internal sealed class ActivationLinkConnection : IDisposable
             throw;
         }
 
+        _written.Release();
         return call.Task;
     }
 
@@ -97,8 +128,9 @@ internal sealed class ActivationLinkConnection : IDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            // Wakes the reading thread out of its blocking read.
+            // Wakes the reading thread out of its blocking read, or out of its wait for a call.
             _socket.Dispose();
+            _written.Release();
             _onClosed(this);
         }
     }
@@ -107,10 +139,25 @@ internal sealed class ActivationLinkConnection : IDisposable
     {
         try
         {
-            var peek = new byte[1];
-            while (_socket.Receive(peek, SocketFlags.Peek) > 0)
+            while (true)
             {
-                var call = Volatile.Read(ref _pending) ?? throw new InvalidDataException("The link sent an answer to no call.");
+                _written.Wait();
+                if (!IsOpen)
+                {
+                    Fail(new ObjectDisposedException(nameof(ActivationLinkConnection), "The link connection was closed."));
+                    return;
+                }
+
+                if (Volatile.Read(ref _pending) is not { } call)
+                {
+                    continue;
+                }
+
+                if (call.SpinTicks > 0)
+                {
+                    BlockingSocketStream.AwaitBytes(_socket, call.SpinTicks);
+                }
+
                 var answer = ActivationLinkReplyFrame.ReadAsync(_stream, call.MaxReplyBytes, CancellationToken.None).GetAwaiter().GetResult();
                 if (Interlocked.CompareExchange(ref _pending, null, call) != call)
                 {
@@ -120,7 +167,9 @@ internal sealed class ActivationLinkConnection : IDisposable
                 _onIdle(this);
                 call.TrySetResult(answer);
             }
-
+        }
+        catch (EndOfStreamException)
+        {
             Fail(new EndOfStreamException("The device closed the link connection."));
         }
         catch (Exception exception)
@@ -171,10 +220,12 @@ internal sealed class ActivationLinkConnection : IDisposable
         }
     }
 
-    private sealed class PendingCall(long maxReplyBytes, bool resumeOnReceiveThread)
+    private sealed class PendingCall(long maxReplyBytes, long spinTicks, bool resumeOnReceiveThread)
         : TaskCompletionSource<(ActivationLinkReplyFrame Frame, byte[] Body)>(
             resumeOnReceiveThread ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public long MaxReplyBytes { get; } = maxReplyBytes;
+
+        public long SpinTicks { get; } = spinTicks;
     }
 }

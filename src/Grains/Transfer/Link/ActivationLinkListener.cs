@@ -130,7 +130,8 @@ public sealed partial class ActivationLinkListener(
     private async Task ReceiveLoopAsync(Socket connection)
     {
         var peer = connection.RemoteEndPoint?.ToString() ?? "unknown";
-        await using var stream = new BufferedStream(new BlockingSocketStream(connection), 64 * 1024);
+        var socketStream = new BlockingSocketStream(connection);
+        await using var stream = new BufferedStream(socketStream, 64 * 1024);
         try
         {
             while (await LinkWire.ReadMagicAsync(stream, CancellationToken.None) is { } magic)
@@ -138,14 +139,19 @@ public sealed partial class ActivationLinkListener(
                 switch (magic)
                 {
                     case ActivationLinkFrame.Magic:
+                        socketStream.SpinBudget = options.Value.SpinWithinFrame;
                         await ReceiveTensorAsync(stream);
                         break;
                     case ActivationLinkCallFrame.Magic:
+                        socketStream.SpinBudget = options.Value.SpinWithinFrame;
                         await ReceiveCallAsync(connection, stream);
                         break;
                     default:
                         throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
                 }
+
+                // Between frames the link may stay idle for any time: block.
+                socketStream.SpinBudget = TimeSpan.Zero;
             }
         }
         catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)

@@ -35,6 +35,18 @@ public sealed class ActivationLinkOptions
     /// <summary>How long a device whose link could not be reached is sent inline before its link is tried again.</summary>
     public TimeSpan RetryUnreachableAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long, in all, a connection's reader may poll for the rest of a frame it has begun to read instead of
+    /// sleeping until it arrives; zero always sleeps. Never polls on a single core.
+    /// </summary>
+    public TimeSpan SpinWithinFrame { get; set; } = TimeSpan.FromMilliseconds(0.5);
+
+    /// <summary>
+    /// A stage call whose answers lately came within this long is polled for this long before its reader sleeps;
+    /// zero never polls. Never polls on a single core.
+    /// </summary>
+    public TimeSpan SpinForAnswer { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>A copy with <see cref="CallTimeout"/> set, e.g. to a client's response timeout.</summary>
     public ActivationLinkOptions WithCallTimeout(TimeSpan timeout)
     {

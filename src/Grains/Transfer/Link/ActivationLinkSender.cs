@@ -33,11 +33,12 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
     /// may send the call another way. Once written, a failure is an <see cref="ActivationLinkBrokenException"/>.
     /// </summary>
     /// <param name="abandon">Cancelled when the callee is known to be gone (it left the fleet): the wait ends then.</param>
+    /// <param name="spinForAnswer">How long to poll for an answer expected soon before sleeping; zero sleeps at once.</param>
     public async Task<(ActivationLinkReplyFrame Frame, byte[] Body)> CallAsync(
-        string endpoint, IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan timeout, CancellationToken abandon = default)
+        string endpoint, IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan timeout, CancellationToken abandon = default, TimeSpan spinForAnswer = default)
     {
         var connection = await OpenAsync(endpoint);
-        var answer = connection.CallAsync(frames, maxReplyBytes);
+        var answer = connection.CallAsync(frames, maxReplyBytes, spinForAnswer);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         deadline.CancelAfter(timeout);
         await using var registration = deadline.Token.Register(
@@ -76,7 +77,7 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (_idle.TryGetValue(endpoint, out var bag) && bag.TryTake(out var idle))
         {
-            if (idle.IsOpen)
+            if (idle.TryReuse())
             {
                 return idle;
             }

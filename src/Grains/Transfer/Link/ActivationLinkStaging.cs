@@ -83,17 +83,19 @@ public sealed class ActivationLinkStaging(
     }
 
     /// <summary>Calls the stage <paramref name="grainKey"/> on <paramref name="target"/> through its link; null when the link cannot take the call.</summary>
-    public Task<InferenceResult?> TryRunStageAsync(string target, string grainKey, StageRequest request)
+    /// <param name="expectedMilliseconds">How long calls to this stage took lately (0: unknown); a short one is polled for.</param>
+    public Task<InferenceResult?> TryRunStageAsync(string target, string grainKey, StageRequest request, double expectedMilliseconds = 0)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var spin = expectedMilliseconds > 0 && expectedMilliseconds <= options.SpinForAnswer.TotalMilliseconds ? options.SpinForAnswer : TimeSpan.Zero;
         return TryCallAsync(
-            target, ActivationLinkMethod.RunStage, grainKey, request.RequestId, request.Tensors, staged => request with { Tensors = staged });
+            target, ActivationLinkMethod.RunStage, grainKey, request.RequestId, request.Tensors, staged => request with { Tensors = staged }, spin);
     }
 
     public ValueTask DisposeAsync() => _sender.DisposeAsync();
 
     private async Task<InferenceResult?> TryCallAsync<TRequest>(
-        string target, ActivationLinkMethod method, string grainKey, string requestId, TensorPayload[] tensors, Func<TensorPayload[], TRequest> withTensors)
+        string target, ActivationLinkMethod method, string grainKey, string requestId, TensorPayload[] tensors, Func<TensorPayload[], TRequest> withTensors, TimeSpan spinForAnswer = default)
     {
         if (!options.Calls || await UsableEndpointAsync(target) is not { } endpoint)
         {
@@ -126,7 +128,7 @@ public sealed class ActivationLinkStaging(
         (ActivationLinkReplyFrame Frame, byte[] Body) reply;
         try
         {
-            reply = await CallWhileActiveAsync(target, endpoint, frames);
+            reply = await CallWhileActiveAsync(target, endpoint, frames, spinForAnswer);
         }
         catch (ActivationLinkBrokenException exception)
         {
@@ -154,10 +156,10 @@ public sealed class ActivationLinkStaging(
         return serializer.Deserialize<InferenceResult>(reply.Body);
     }
 
-    private async Task<(ActivationLinkReplyFrame, byte[])> CallWhileActiveAsync(string target, string endpoint, List<ArraySegment<byte>> frames)
+    private async Task<(ActivationLinkReplyFrame, byte[])> CallWhileActiveAsync(string target, string endpoint, List<ArraySegment<byte>> frames, TimeSpan spinForAnswer)
     {
         using var abandon = new CancellationTokenSource();
-        var replying = _sender.CallAsync(endpoint, frames, options.MaxFrameBytes, options.CallTimeout, abandon.Token);
+        var replying = _sender.CallAsync(endpoint, frames, options.MaxFrameBytes, options.CallTimeout, abandon.Token, spinForAnswer);
         if (isActive is not null)
         {
             // Orleans fails calls to a silo once membership declares it dead; a call on the link ends the same way.

@@ -110,6 +110,33 @@ public sealed class ActivationLinkSenderTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(300)]
+    public async Task A_caller_polling_for_its_answer_gets_it_whether_it_comes_while_polling_or_after(int answerAfterMilliseconds)
+    {
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var connection = await peer.AcceptSocketAsync();
+            for (var call = 0; call < 2; call++)
+            {
+                await ReadCallAsync(connection);
+                await Task.Delay(answerAfterMilliseconds);
+                await connection.SendAsync((byte[])[.. new ActivationLinkReplyFrame(false, 1).Encode(), (byte)(call + 5)]);
+            }
+        });
+        await using var sender = new ActivationLinkSender(resumeOnReceiveThread: true);
+        var poll = TimeSpan.FromMilliseconds(20);
+
+        var first = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5), spinForAnswer: poll);
+        var second = await sender.CallAsync(peer.LocalEndpoint.ToString()!, Call, 100, TimeSpan.FromSeconds(5), spinForAnswer: poll);
+        await serving;
+
+        Assert.Equal([5, 6], [first.Body.Single(), second.Body.Single()]);
+    }
+
+    [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]
     public async Task A_caller_resumes_on_the_answering_thread_only_when_the_sender_allows_it(bool resumeOnReceiveThread, bool resumedOnThreadPool)
