@@ -17,7 +17,7 @@ namespace EdgeCluster.Client.Bench;
 /// the fleet measured live. Each cut is timed once after a warm-up; per rate the fastest few cuts within 30% of the
 /// fastest, and the planner's cut, are timed again together in one fleet (median of 11, quick: 5, round robin over the
 /// cuts). The fastest of those is the best split; unless it is the planner's own cut, the two are then timed head to
-/// head with fresh requests (median of 21, quick: 5), and those medians are the figures: the fastest of several
+/// head with fresh requests (median of 41 after 10 untimed rounds; quick: 5 after 1), and those medians are the figures: the fastest of several
 /// medians is biased low by the very noise it was picked from, and equal cuts would otherwise always look 5–15 %
 /// apart. Shards are shipped and loaded with the links unshaped (shipping
 /// ResNet18 through 10 Mbit/s would take half a minute per deployment); the rate is set once every deployment of a
@@ -34,7 +34,10 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
     private const int QuickRetimes = 5;
     private const int FullRetimes = 11;
     private const int QuickHeadToHead = 5;
-    private const int FullHeadToHead = 21;
+    private const int FullHeadToHead = 41;
+
+    // Untimed rounds before the head-to-head: a fleet's first seconds after shaping carry load spikes.
+    private const int HeadToHeadWarmups = 10;
     private const int ContendersPerRate = (CutsPerFleet / 2) - 1;
 
     private static readonly double[] FullRates = [50, 10];
@@ -147,7 +150,7 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
                 var planner = plans[rate].Plan.Partition.CutPositions[0];
                 if (fastest[rate] != planner)
                 {
-                    await TimeAsync(fleet!, rig, [planner, fastest[rate]], HeadToHead, headToHead, cancellationToken, deploy: false, rates: [rate]);
+                    await TimeAsync(fleet!, rig, [planner, fastest[rate]], HeadToHead, headToHead, cancellationToken, deploy: false, rates: [rate], warmups: settings.Quick ? 1 : HeadToHeadWarmups);
                 }
             }
 
@@ -193,7 +196,8 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
         Dictionary<(double Rate, int Cut), double> into,
         CancellationToken cancellationToken,
         bool deploy = true,
-        IReadOnlyList<double>? rates = null)
+        IReadOnlyList<double>? rates = null,
+        int warmups = 0)
     {
         await LinkShaping.ClearAsync(rig);
         foreach (var cut in deploy ? cuts : [])
@@ -212,8 +216,15 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
         {
             await LinkShaping.ShapeAsync(rig, rate, cancellationToken);
 
-            // One request through the freshly shaped link before the clock starts.
+            // One request through the freshly shaped link before the clock starts, or as many untimed rounds as asked for.
             await fleet.InferAsync(Deployment(cuts[0]), input);
+            for (var i = 0; i < warmups; i++)
+            {
+                foreach (var cut in cuts)
+                {
+                    await fleet.InferAsync(Deployment(cut), input);
+                }
+            }
 
             // Round robin over the cuts, so a change in the machine's load hits every cut alike. Each request starts on an
             // idle link with a full token bucket: otherwise the bucket holds what refilled since the previous request's
