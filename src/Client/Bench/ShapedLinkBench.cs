@@ -143,7 +143,7 @@ public sealed class ShapedLinkBench(BenchSettings settings, IReadOnlyList<NamedT
             }
 
             // Third pass: the fastest retimed cut against the planner's, with requests whose noise did not pick the winner.
-            var fastest = Rates.ToDictionary(rate => rate, rate => contenders.Where(c => median.ContainsKey((rate, c))).MinBy(c => median[(rate, c)]));
+            var fastest = Rates.ToDictionary(rate => rate, rate => contenders.MinBy(c => median[(rate, c)]));
             var headToHead = new Dictionary<(double Rate, int Cut), double>();
             foreach (var rate in Rates)
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -96,8 +95,7 @@ internal sealed class ActivationLinkConnection : IDisposable
     /// <param name="spinForAnswer">How long the answer's reader polls for it before it sleeps (for answers expected that soon).</param>
     public Task<(ActivationLinkReplyFrame Frame, byte[] Body)> CallAsync(IList<ArraySegment<byte>> frames, long maxReplyBytes, TimeSpan spinForAnswer = default)
     {
-        var spinTicks = BlockingSocketStream.SpinningPays ? (long)(spinForAnswer.TotalSeconds * Stopwatch.Frequency) : 0;
-        var call = new PendingCall(maxReplyBytes, spinTicks, _resumeOnReceiveThread);
+        var call = new PendingCall(maxReplyBytes, BlockingSocketStream.SpinTicks(spinForAnswer), _resumeOnReceiveThread);
         Volatile.Write(ref _pending, call);
         try
         {

@@ -136,14 +136,14 @@ public sealed partial class ActivationLinkListener(
         {
             while (await LinkWire.ReadMagicAsync(stream, CancellationToken.None) is { } magic)
             {
+                // A frame has begun: its rest is on its way.
+                socketStream.SpinBudget = options.Value.SpinWithinFrame;
                 switch (magic)
                 {
                     case ActivationLinkFrame.Magic:
-                        socketStream.SpinBudget = options.Value.SpinWithinFrame;
                         await ReceiveTensorAsync(stream);
                         break;
                     case ActivationLinkCallFrame.Magic:
-                        socketStream.SpinBudget = options.Value.SpinWithinFrame;
                         await ReceiveCallAsync(connection, stream);
                         break;
                     default:

@@ -22,11 +22,14 @@ public sealed class BlockingSocketStream(Socket socket) : Stream
     public TimeSpan SpinBudget
     {
         get => Stopwatch.GetElapsedTime(0, _spinTicks);
-        set => _spinTicks = SpinningPays ? (long)(value.TotalSeconds * Stopwatch.Frequency) : 0;
+        set => _spinTicks = SpinTicks(value);
     }
 
     /// <summary>Polling only pays when another core can deliver the bytes meanwhile.</summary>
     public static bool SpinningPays => Environment.ProcessorCount > 1;
+
+    /// <summary><paramref name="spin"/> in Stopwatch ticks, or zero where polling does not pay.</summary>
+    public static long SpinTicks(TimeSpan spin) => SpinningPays ? (long)(spin.TotalSeconds * Stopwatch.Frequency) : 0;
 
     public override bool CanRead => true;
 
