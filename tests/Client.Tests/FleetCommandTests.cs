@@ -35,10 +35,12 @@ public sealed partial class FleetCommandTests
             silos.Select(s => s.GetProperty("gateway").GetString()),
             devices.Select(d => d.GetProperty("gateway").GetString()));
 
-        var deploy = (await EdgeClusterCli.RunAsync(home.Path, "deploy", "resnet18", "--stages", "2", "--json")).AssertSucceeded().Json();
+        var deploy = (await EdgeClusterCli.RunAsync(
+            home.Path, "deploy", "resnet18", "--stages", "2", "--max-batch", "4", "--max-batch-wait-ms", "2", "--json")).AssertSucceeded().Json();
         Assert.Equal("resnet18", deploy.GetProperty("deployment").GetString());
         Assert.Equal(2, deploy.GetProperty("stages").GetInt32());
         Assert.Equal(["device-1", "device-2"], deploy.GetProperty("devices").EnumerateArray().Select(d => d.GetString()));
+        Assert.All(deploy.GetProperty("batching").EnumerateArray(), b => Assert.Equal((4, 2.0), (b.GetProperty("max_batch").GetInt32(), b.GetProperty("max_wait_ms").GetDouble())));
 
         var inputPath = Path.Combine(home.Path, "input.npy");
         using var whole = ShardSession.FromFile(ResNet18.ModelPath);
@@ -52,6 +54,7 @@ public sealed partial class FleetCommandTests
         Assert.Equal(["device-1", "device-2"], hops.Select(h => h.GetProperty("device").GetString()));
         Assert.Equal(602112, hops[0].GetProperty("bytes_in").GetInt64());
         Assert.Equal(hops[0].GetProperty("bytes_out").GetInt64(), hops[1].GetProperty("bytes_in").GetInt64());
+        Assert.Equal([1, 1], hops.Select(h => h.GetProperty("batch_rows").GetInt32()));
         var output = Assert.Single(infer.GetProperty("outputs").EnumerateArray());
         Assert.Equal(ResNet18.OutputName, output.GetProperty("name").GetString());
         Assert.Equal([1L, 512, 1, 1], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));

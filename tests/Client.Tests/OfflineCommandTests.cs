@@ -68,6 +68,17 @@ public sealed class OfflineCommandTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", run.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--max-batch", "300", "error: Batching: max batch size 300 is outside 2..256.")]
+    [InlineData("--max-batch-wait-ms", "5", "error: --max-batch-wait-ms needs --max-batch.")]
+    public async Task DeployWithUnusableBatching_FailsNamingIt_BeforeLookingForAFleet(string option, string value, string error)
+    {
+        var run = await EdgeClusterCli.RunAsync(Home, "deploy", "resnet18", option, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith(error, run.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task VerifyMissingModel_FailsNamingIt()
     {

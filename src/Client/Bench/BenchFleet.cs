@@ -56,9 +56,9 @@ public sealed class BenchFleet : IAsyncDisposable
 
     public string[] Devices(int count) => State.Silos.Take(count).Select(s => s.Device).ToArray();
 
-    public async Task DeployAsync(string deployment, string model, int stages, TensorEncoding codec = TensorEncoding.None)
+    public async Task DeployAsync(string deployment, string model, int stages, TensorEncoding codec = TensorEncoding.None, StageBatching? batching = null)
     {
-        var status = await Client.DeployAsync(deployment, new DeploymentSpec(model, stages, Devices(stages)) { Codec = codec });
+        var status = await Client.DeployAsync(deployment, new DeploymentSpec(model, stages, Devices(stages)) { Codec = codec, Batching = batching });
         var deadline = DateTimeOffset.UtcNow + DeployTimeout;
         while (status.State == DeploymentState.Deploying && DateTimeOffset.UtcNow < deadline)
         {

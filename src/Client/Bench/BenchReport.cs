@@ -64,6 +64,9 @@ public sealed record BenchReport(
     IReadOnlyList<ShapedLinkFigures> ShapedLinks,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The same pipeline deployed with dynamic batching (at most 4 rows, no wait), in the same windows' rounds.</summary>
+    public double PipelineBatchedRps { get; init; }
+
     public double BaselineRpsTwoCores => Math.Max(TwoCoresIntraOp.RequestsPerSecond, TwoCoresTwoRequests.RequestsPerSecond);
 
     /// <summary>The fields of the <c>--json</c> line; the first ones are the documented summary.</summary>
@@ -91,6 +94,8 @@ public sealed record BenchReport(
             ["fp16_max_abs_diff"] = Codecs.FirstOrDefault(c => c.Codec == "fp16")?.MaxAbsDiff,
             ["codec_latency_ms"] = Codecs.ToDictionary(c => c.Codec, c => Statistics.Round(c.Milliseconds)),
             ["pipeline_speedup_1core"] = Statistics.Round(PipelineRps / OneCore.RequestsPerSecond),
+            ["pipeline_rps_batched"] = Statistics.Round(PipelineBatchedRps),
+            ["pipeline_batched_speedup_1core"] = Statistics.Round(PipelineBatchedRps / OneCore.RequestsPerSecond),
             ["baseline_rps_2core_intra_op"] = Statistics.Round(TwoCoresIntraOp.RequestsPerSecond),
             ["baseline_rps_2core_two_requests"] = Statistics.Round(TwoCoresTwoRequests.RequestsPerSecond),
             ["baseline_ort_threads"] = BaselineOrtThreads,

@@ -27,6 +27,7 @@ public static class BenchRunner
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
         var warmup = Warmup(settings);
         var pipeline = new List<double>();
+        var batched = new List<double>();
         var oneCore = new List<BaselineThroughput>();
         var twoIntraOp = new List<BaselineThroughput>();
         var twoRequests = new List<BaselineThroughput>();
@@ -34,8 +35,9 @@ public static class BenchRunner
         {
             for (var round = 1; round <= settings.ThroughputRounds; round++)
             {
-                progress.Report($"throughput round {round} of {settings.ThroughputRounds}: pipeline, then the whole model on 1 core, on 2 cores with 2 threads, on 2 cores with 2 requests");
+                progress.Report($"throughput round {round} of {settings.ThroughputRounds}: pipeline, pipeline with batching, then the whole model on 1 core, on 2 cores with 2 threads, on 2 cores with 2 requests");
                 pipeline.Add(await pipe.MeasureAsync(settings.Concurrency, warmup, window, cancellationToken));
+                batched.Add(await pipe.MeasureBatchedAsync(settings.Concurrency, warmup, window, cancellationToken));
                 oneCore.Add(await BaselineProcess.RunAsync("0", 1, 1, warmup, window, cancellationToken));
                 twoIntraOp.Add(await BaselineProcess.RunAsync("0,1", 2, 1, warmup, window, cancellationToken));
                 twoRequests.Add(await BaselineProcess.RunAsync("0,1", 1, 2, warmup, window, cancellationToken));
@@ -58,7 +60,10 @@ public static class BenchRunner
             Median(twoIntraOp),
             Median(twoRequests),
             shaped,
-            notes);
+            notes)
+        {
+            PipelineBatchedRps = Statistics.Median(batched),
+        };
     }
 
     private static BaselineThroughput Median(IReadOnlyList<BaselineThroughput> runs) =>

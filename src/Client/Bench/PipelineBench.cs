@@ -1,4 +1,5 @@
 using EdgeCluster.Client.Fleet;
+using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Onnx.SampleModels;
 using EdgeCluster.Onnx.Tensors;
 
@@ -13,11 +14,16 @@ public sealed class PipelineBench : IAsyncDisposable
 {
     private const string Model = "resnet18";
     private const string Deployment = "bench-pipe";
+    private const string BatchedDeployment = "bench-pipe-batched";
+
+    /// <summary>Batching of the second deployment: as many rows as requests in flight, and no wait, so only queued requests share a run.</summary>
+    public static readonly StageBatching Batching = new(4, 0);
     private const int FirstWarmupFactor = 4;
 
     private readonly BenchFleet _fleet;
     private readonly IReadOnlyList<NamedTensor> _input;
     private bool _measured;
+    private bool _measuredBatched;
 
     private PipelineBench(BenchFleet fleet, IReadOnlyList<NamedTensor> input)
     {
@@ -40,6 +46,8 @@ public sealed class PipelineBench : IAsyncDisposable
             await fleet.Client.RegisterModelAsync(Model, await File.ReadAllBytesAsync(ResNet18.ModelPath, cancellationToken), cancellationToken: cancellationToken);
             progress.Report("deploying ResNet18 in 2 stages");
             await fleet.DeployAsync(Deployment, Model, 2);
+            progress.Report("deploying ResNet18 in 2 stages again, with dynamic batching");
+            await fleet.DeployAsync(BatchedDeployment, Model, 2, batching: Batching);
             return new PipelineBench(fleet, input);
         }
         catch
@@ -59,6 +67,14 @@ public sealed class PipelineBench : IAsyncDisposable
         var settle = _measured ? warmup : warmup * FirstWarmupFactor;
         _measured = true;
         return ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(Deployment, _input), concurrency, settle, window, cancellationToken);
+    }
+
+    /// <summary>As <see cref="MeasureAsync"/>, for the deployment with dynamic batching (its first window warms up longer too).</summary>
+    public Task<double> MeasureBatchedAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var settle = _measuredBatched ? warmup : warmup * FirstWarmupFactor;
+        _measuredBatched = true;
+        return ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(BatchedDeployment, _input), concurrency, settle, window, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _fleet.DisposeAsync();

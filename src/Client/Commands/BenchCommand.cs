@@ -102,6 +102,7 @@ public static class BenchCommand
             $"[bold]hop[/]: 1 MiB over one device boundary costs {report.HopOverheadMilliseconds:F2} ms (2 stages {report.HopTwoStageMilliseconds:F2} ms - 1 stage {report.HopOneStageMilliseconds:F2} ms)");
         var throughput = new Table().AddColumns("throughput", "requests/s");
         throughput.AddRow("pipeline: 2 stages on 2 one-core silos", Rps(report.PipelineRps));
+        throughput.AddRow($"the same with dynamic batching (up to {PipelineBench.Batching.MaxBatchSize} rows, no wait)", Rps(report.PipelineBatchedRps));
         throughput.AddRow("whole model, 1 core", Rps(report.OneCore.RequestsPerSecond));
         throughput.AddRow("whole model, 2 cores, 2 ORT threads", Rps(report.TwoCoresIntraOp.RequestsPerSecond));
         throughput.AddRow("whole model, 2 cores, 2 requests at once", Rps(report.TwoCoresTwoRequests.RequestsPerSecond));

@@ -77,14 +77,34 @@ public static class CatalogCommands
 
     public static void PrintRoute(DeploymentRoute route)
     {
+        var batched = route.Stages.Any(s => s.Batching is not null || s.BatchingRefused is not null);
         var table = new Table().AddColumns("stage", "devices", "nodes", "flops share", "weights", "shard", "inputs", "forwards");
+        if (batched)
+        {
+            table.AddColumn("batching");
+        }
+
         foreach (var s in route.Stages)
         {
-            table.AddRow(s.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Devices)), s.NodeCount.ToString(CultureInfo.InvariantCulture),
+            var cells = new List<string>
+            {
+                s.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", s.Devices)), s.NodeCount.ToString(CultureInfo.InvariantCulture),
                 s.FlopsShare.ToString("P1", CultureInfo.InvariantCulture), Tables.Bytes(s.WeightBytes), s.ShardSha256[..12],
-                Markup.Escape(string.Join(", ", s.InputNames)), Markup.Escape(string.Join(", ", s.ForwardNames)));
+                Markup.Escape(string.Join(", ", s.InputNames)), Markup.Escape(string.Join(", ", s.ForwardNames)),
+            };
+            if (batched)
+            {
+                cells.Add(Markup.Escape(Batching(s)));
+            }
+
+            table.AddRow(cells.ToArray());
         }
 
         AnsiConsole.Write(table);
     }
+
+    /// <summary>How a stage batches, or why it does not.</summary>
+    public static string Batching(StageRoute stage) => stage.Batching is { } b
+        ? string.Create(CultureInfo.InvariantCulture, $"up to {b.MaxBatchSize} rows, wait {b.MaxWaitMilliseconds} ms")
+        : stage.BatchingRefused is { } why ? $"alone: {why}" : "alone";
 }

@@ -20,19 +20,22 @@ public static class DeployCommand
         var origins = new Option<string?>("--origins") { Description = "Comma-separated devices that send requests: each gets stage 0 loaded now (default: origins load it on first use)" };
         var replicas = new Option<int>("--replicas") { Description = "Replicas of every stage after stage 0, on distinct devices", DefaultValueFactory = _ => 1 };
         var cuts = new Option<string?>("--cuts") { Description = "Comma-separated cut positions, as 'plan' lists the valid ones (default: FLOP-balanced); --stages defaults to their count + 1" };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Dynamic batching: most rows a stage runs at once (2-256; default off). Stages whose shard cannot batch run requests alone" };
+        var batchWait = new Option<double>("--max-batch-wait-ms") { Description = "Dynamic batching: how long a batch waits for more requests (0: only those queued behind a busy device)" };
         var gateway = CommonOptions.Gateway();
         var clusterId = CommonOptions.ClusterId();
         var json = CommonOptions.Json();
-        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, origins, replicas, codec, cuts, gateway, clusterId, json };
+        var command = new Command("deploy", "Register a model and deploy it split into stages across devices") { model, name, stages, devices, origins, replicas, codec, cuts, maxBatch, batchWait, gateway, clusterId, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var (defaultName, content) = ModelSource.Load(result.GetValue(model)!);
             var cutPositions = ParseCuts(result.GetValue(cuts));
+            var batching = ParseBatching(result.GetValue(maxBatch), result.GetValue(batchWait));
             var stageCount = cutPositions.Length > 0 && result.GetResult(stages) is null or { Implicit: true } ? cutPositions.Length + 1 : result.GetValue(stages);
             await using var client = await FleetConnection.ConnectAsync(result.GetValue(gateway), result.GetValue(clusterId), null, cancellationToken);
             var status = await RegisterAndDeployAsync(
                 client, result.GetValue(name) ?? defaultName, content, stageCount, ParseDevices(result.GetValue(devices)), cancellationToken,
-                ParseCodec(result.GetValue(codec)!), ParseDevices(result.GetValue(origins)), result.GetValue(replicas), cutPositions);
+                ParseCodec(result.GetValue(codec)!), ParseDevices(result.GetValue(origins)), result.GetValue(replicas), cutPositions, batching);
             CatalogCommands.PrintRoute(status.Route!);
             if (result.GetValue(json))
             {
@@ -44,6 +47,7 @@ public static class DeployCommand
                     devices = status.Route.Stages.Select(s => s.DeviceId),
                     replicas = status.Route.Stages.Select(s => s.Devices),
                     forwards = status.Route.Stages.Select(s => s.ForwardNames),
+                    batching = status.Route.Stages.Select(s => s.Batching is { } b ? new { max_batch = b.MaxBatchSize, max_wait_ms = b.MaxWaitMilliseconds } : null),
                     version = status.Route.Version,
                 });
             }
@@ -62,6 +66,18 @@ public static class DeployCommand
         _ => throw new EdgeClusterCliException($"--codec '{value}' is not none, fp16 or int8."),
     };
 
+    /// <summary>Batching from <c>--max-batch</c> and <c>--max-batch-wait-ms</c>; null when no batch size is given.</summary>
+    public static StageBatching? ParseBatching(int maxBatch, double waitMilliseconds)
+    {
+        if (maxBatch == 0)
+        {
+            return waitMilliseconds == 0 ? null : throw new EdgeClusterCliException("--max-batch-wait-ms needs --max-batch.");
+        }
+
+        var batching = new StageBatching(maxBatch, waitMilliseconds);
+        return batching.Problem() is { } problem ? throw new EdgeClusterCliException($"Batching: {problem}.") : batching;
+    }
+
     /// <summary>Parses <c>--cuts</c>: comma-separated non-negative integers; empty when not given.</summary>
     public static int[] ParseCuts(string? value) =>
         value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -76,7 +92,7 @@ public static class DeployCommand
     /// <summary>Uploads (with a progress bar), registers and deploys; the deployment takes the model's name.</summary>
     public static async Task<DeploymentStatus> RegisterAndDeployAsync(
         EdgeClusterClient client, string name, byte[] content, int stages, string[] devices, CancellationToken cancellationToken,
-        TensorEncoding codec = TensorEncoding.None, string[]? origins = null, int replicas = 1, int[]? cuts = null)
+        TensorEncoding codec = TensorEncoding.None, string[]? origins = null, int replicas = 1, int[]? cuts = null, StageBatching? batching = null)
     {
         ModelInfo? info = null;
         await AnsiConsole.Progress().StartAsync(async context =>
@@ -89,7 +105,7 @@ public static class DeployCommand
         AnsiConsole.MarkupLineInterpolated($"registered [bold]{info!.Name}[/] sha256 {info.Sha256[..12]}, {info.NodeCount} nodes, opset {info.OpsetVersion}");
         var status = await AnsiConsole.Status().StartAsync(
             $"deploying {name} in {stages} stages",
-            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec, Origins = origins ?? [], Replicas = replicas, Cuts = cuts ?? [] }));
+            _ => client.DeployAsync(name, new DeploymentSpec(name, stages, devices) { Codec = codec, Origins = origins ?? [], Replicas = replicas, Cuts = cuts ?? [], Batching = batching }));
         AnsiConsole.MarkupLineInterpolated($"deployed [bold]{name}[/] version {status.Route!.Version}: {string.Join(" → ", status.Route.Stages.Select(s => string.Join("+", s.Devices)))}");
         return status;
     }

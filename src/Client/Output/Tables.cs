@@ -15,7 +15,7 @@ public static class Tables
 
     public static Table Hops(IEnumerable<StageHop> hops)
     {
-        var table = new Table().AddColumns("stage", "device", "compute ms", "bytes in", "bytes out");
+        var table = new Table().AddColumns("stage", "device", "compute ms", "bytes in", "bytes out", "batch rows");
         foreach (var hop in hops)
         {
             table.AddRow(
@@ -23,7 +23,8 @@ public static class Tables
                 Markup.Escape(hop.Device),
                 hop.Milliseconds.ToString("F2", CultureInfo.InvariantCulture),
                 Bytes(hop.BytesIn),
-                Bytes(hop.BytesOut));
+                Bytes(hop.BytesOut),
+                hop.BatchRows.ToString(CultureInfo.InvariantCulture));
         }
 
         return table;
@@ -36,5 +37,6 @@ public static class Tables
         ["ms"] = Math.Round(hop.Milliseconds, 3),
         ["bytes_in"] = hop.BytesIn,
         ["bytes_out"] = hop.BytesOut,
+        ["batch_rows"] = hop.BatchRows,
     };
 }

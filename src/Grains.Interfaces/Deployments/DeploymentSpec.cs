@@ -25,4 +25,11 @@ public sealed record DeploymentSpec(
     /// </summary>
     [Id(6)]
     public int[] Cuts { get; init; } = [];
+
+    /// <summary>
+    /// Dynamic batching for every stage whose shard allows a batch axis (the model is cut with axis 0 symbolic, and each
+    /// stage is checked); null: every request runs alone.
+    /// </summary>
+    [Id(7)]
+    public StageBatching? Batching { get; init; }
 }

@@ -26,6 +26,14 @@ public sealed record StageRoute(
     [Id(11)]
     public string[] Replicas { get; init; } = [];
 
+    /// <summary>How this stage batches requests; null when it runs each alone (not asked for, or its shard mixes rows).</summary>
+    [Id(12)]
+    public StageBatching? Batching { get; init; }
+
+    /// <summary>Why this stage runs each request alone although the deployment asked for batching; null otherwise.</summary>
+    [Id(13)]
+    public string? BatchingRefused { get; init; }
+
     /// <summary>The devices of this stage: <see cref="Replicas"/>, or just <see cref="DeviceId"/> when there are none.</summary>
     public string[] Devices => Replicas.Length == 0 ? [DeviceId] : Replicas;
 }

@@ -34,4 +34,9 @@ public sealed record ShardLoadInfo(
 [GenerateSerializer, Immutable, Alias("edgecluster.shard-run-result")]
 public sealed record ShardRunResult(
     [property: Id(0)] TensorPayload[] Outputs,
-    [property: Id(1)] double ComputeMilliseconds);
+    [property: Id(1)] double ComputeMilliseconds)
+{
+    /// <summary>Rows of the batch this run was part of; 1 when it ran alone.</summary>
+    [Id(2)]
+    public int BatchRows { get; init; } = 1;
+}

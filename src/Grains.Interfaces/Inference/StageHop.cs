@@ -7,4 +7,9 @@ public sealed record StageHop(
     [property: Id(1)] string Device,
     [property: Id(2)] double Milliseconds,
     [property: Id(3)] long BytesIn,
-    [property: Id(4)] long BytesOut);
+    [property: Id(4)] long BytesOut)
+{
+    /// <summary>Rows of the batch the stage ran this request in (its own included); 1 when it ran alone.</summary>
+    [Id(5)]
+    public int BatchRows { get; init; } = 1;
+}

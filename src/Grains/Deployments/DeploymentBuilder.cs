@@ -3,6 +3,7 @@ using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Models;
 using EdgeCluster.Grains.Interfaces.Tensors;
+using EdgeCluster.Onnx.Batching;
 
 namespace EdgeCluster.Grains.Deployments;
 
@@ -11,8 +12,13 @@ public static class DeploymentBuilder
 {
     public static async Task<StageRoute[]> BuildAsync(IGrainFactory grains, ModelInfo model, DeploymentSpec spec, IReadOnlyList<DeviceInfo> devices)
     {
+        if (spec.Batching?.Problem() is { } problem)
+        {
+            throw Interfaces.Errors.EdgeClusterException.InvalidArgument($"Batching for '{spec.Model}' is not usable: {problem}.");
+        }
+
         var content = await ModelBlobTransfer.DownloadAsync(grains, model.Sha256);
-        var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices, spec.Cuts));
+        var stages = await Task.Run(() => ShardPlanning.Split(model, content, spec.Stages, devices, spec.Cuts, batchAxis: spec.Batching is not null));
         var routes = new StageRoute[stages.Count];
         for (var i = 0; i < stages.Count; i++)
         {
@@ -22,6 +28,11 @@ public static class DeploymentBuilder
             {
                 Codec = i < stages.Count - 1 ? Inference.ActivationWire.CheckCodec(spec.Codec) : TensorEncoding.None,
             };
+            if (spec.Batching is not null)
+            {
+                var refused = await Task.Run(() => BatchSupport.WhyNot(stage.Model.ModelBytes));
+                routes[i] = refused is null ? routes[i] with { Batching = spec.Batching } : routes[i] with { BatchingRefused = refused };
+            }
         }
 
         await LoadAsync(grains, routes);

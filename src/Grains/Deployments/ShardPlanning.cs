@@ -2,6 +2,7 @@ using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Models;
 using EdgeCluster.Onnx;
+using EdgeCluster.Onnx.Batching;
 using EdgeCluster.Onnx.Graph;
 using EdgeCluster.Onnx.Partitioning;
 
@@ -12,9 +13,11 @@ public static class ShardPlanning
 {
     /// <summary>
     /// Splits the model into <paramref name="stages"/> stages: at <paramref name="cuts"/> (topological positions of valid
-    /// cuts) when given, else where the planner balances FLOPs over the devices.
+    /// cuts) when given, else where the planner balances FLOPs over the devices. With <paramref name="batchAxis"/> the
+    /// model's axis 0 is made symbolic first, so the stages accept batches.
     /// </summary>
-    public static IReadOnlyList<PlannedStage> Split(ModelInfo model, byte[] content, int stages, IReadOnlyList<DeviceInfo> devices, IReadOnlyList<int>? cuts = null)
+    public static IReadOnlyList<PlannedStage> Split(
+        ModelInfo model, byte[] content, int stages, IReadOnlyList<DeviceInfo> devices, IReadOnlyList<int>? cuts = null, bool batchAxis = false)
     {
         cuts ??= [];
         if (cuts.Count > 0 && cuts.Count != stages - 1)
@@ -26,7 +29,8 @@ public static class ShardPlanning
         GraphAnalysis analysis;
         try
         {
-            analysis = GraphAnalysis.Analyze(OnnxGraph.Load(content, model.Name));
+            var graph = OnnxGraph.Load(content, model.Name);
+            analysis = GraphAnalysis.Analyze(batchAxis ? OnnxGraph.FromModel(BatchDimension.MakeSymbolic(graph.Model), model.Name) : graph);
         }
         catch (InvalidModelException exception)
         {

@@ -15,6 +15,9 @@ public static class PipelineMetrics
     public static readonly Histogram<double> StageQueueWait = EdgeClusterDiagnostics.Meter.CreateHistogram<double>(
         "edgecluster.stage.queue_wait", "ms", "Time from a call arriving at a stage until ONNX Runtime started its shard");
 
+    public static readonly Histogram<int> StageBatchRows = EdgeClusterDiagnostics.Meter.CreateHistogram<int>(
+        "edgecluster.stage.batch_rows", "{row}", "Rows of the batch a stage ran a request in (1: alone)");
+
     public static readonly UpDownCounter<long> StageQueueDepth = EdgeClusterDiagnostics.Meter.CreateUpDownCounter<long>(
         "edgecluster.stage.queue_depth", "{call}", "Calls at a stage waiting for ONNX Runtime to start their shard");
 

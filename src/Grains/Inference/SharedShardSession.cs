@@ -10,8 +10,12 @@ public sealed class SharedShardSession(ShardSession session)
 {
     private int _users = 1;
     private long _grainCalledAt = Environment.TickCount64;
+    private DynamicBatcher? _batcher;
 
     public ShardSession Session => session;
+
+    /// <summary>Gathers concurrent runs of this session into batches, for stages that batch.</summary>
+    public DynamicBatcher Batcher => LazyInitializer.EnsureInitialized(ref _batcher, () => new DynamicBatcher(session));
 
     /// <summary>When the owning grain last ran a call itself (<see cref="Environment.TickCount64"/>).</summary>
     public long GrainCalledAt => Volatile.Read(ref _grainCalledAt);

@@ -149,7 +149,7 @@ public sealed class StageRunner
 
         var last = stage.Index == route.Stages.Length - 1;
         var lent = last ? null : new List<byte[]>();
-        var run = await RunShardAsync(stage.ShardSha256, inputs, stage.OutputNames, lent is null ? null : length => Lend(lent, length));
+        var run = await RunShardAsync(stage, inputs, lent is null ? null : length => Lend(lent, length));
         ticket.Dispose();
         foreach (var output in run.Outputs)
         {
@@ -162,12 +162,14 @@ public sealed class StageRunner
         var stageTag = new KeyValuePair<string, object?>("stage", stage.Index);
         PipelineMetrics.StageComputeTime.Record(run.ComputeMilliseconds, device, stageTag);
         PipelineMetrics.StageBytesReceived.Add(bytesIn, device, stageTag);
+        PipelineMetrics.StageBatchRows.Record(run.BatchRows, device, stageTag);
         activity?.SetTag("edgecluster.bytes_in", bytesIn);
         activity?.SetTag("edgecluster.bytes_out", bytesOut);
         activity?.SetTag("edgecluster.onnx_ms", run.ComputeMilliseconds);
         activity?.SetTag("edgecluster.queue_wait_ms", ticket.QueueWaitMilliseconds);
+        activity?.SetTag("edgecluster.batch_rows", run.BatchRows);
 
-        var hop = new StageHop(stage.Index, _services.Device, run.ComputeMilliseconds, bytesIn, bytesOut);
+        var hop = new StageHop(stage.Index, _services.Device, run.ComputeMilliseconds, bytesIn, bytesOut) { BatchRows = run.BatchRows };
         if (last)
         {
             var wanted = request.OutputNames.Length == 0 ? route.ModelOutputs : request.OutputNames;
@@ -212,18 +214,23 @@ public sealed class StageRunner
         return array;
     }
 
-    /// <summary>Runs the shard with its session borrowed when this silo has it open, else through its grain (which opens it).</summary>
-    private async Task<ShardRunResult> RunShardAsync(string sha256, TensorPayload[] inputs, string[] outputNames, Func<int, byte[]>? allocateOutput)
+    /// <summary>
+    /// Runs the shard with its session borrowed when this silo has it open (in a batch, when the stage batches), else
+    /// through its grain (which opens it).
+    /// </summary>
+    private async Task<ShardRunResult> RunShardAsync(StageRoute stage, TensorPayload[] inputs, Func<int, byte[]>? allocateOutput)
     {
-        var borrowed = _services.Sessions.TryBorrow(sha256);
+        var borrowed = _services.Sessions.TryBorrow(stage.ShardSha256);
         if (borrowed is null)
         {
-            return await _services.Grains.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(_services.Device, sha256)).RunAsync(inputs, outputNames);
+            return await _services.Grains.GetGrain<IModelShardGrain>(IModelShardGrain.KeyFor(_services.Device, stage.ShardSha256)).RunAsync(inputs, stage.OutputNames);
         }
 
         try
         {
-            return await ShardExecution.RunAsync(_services.Compute, borrowed.Session, inputs, outputNames, allocateOutput);
+            return stage.Batching is { } batching
+                ? await borrowed.Batcher.RunAsync(_services.Compute, inputs, stage.OutputNames, batching, allocateOutput)
+                : await ShardExecution.RunAsync(_services.Compute, borrowed.Session, inputs, stage.OutputNames, allocateOutput);
         }
         finally
         {

@@ -128,6 +128,9 @@ public sealed class ShardSession : IDisposable
         }
     }
 
+    /// <summary>The inputs in model order; throws <see cref="InvalidInputException"/> naming the first that does not fit.</summary>
+    public IReadOnlyList<NamedTensor> Validate(IReadOnlyList<NamedTensor> inputs) => InputValidator.Validate(Inputs, inputs);
+
     /// <inheritdoc />
     public void Dispose() => session.Dispose();
 

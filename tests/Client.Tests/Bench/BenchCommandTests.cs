@@ -27,7 +27,7 @@ public sealed class BenchCommandTests
             Assert.True(summary.GetProperty("baseline_ms").GetDouble() > 0);
             var ratios = summary.GetProperty("split_latency_ratio");
             Assert.All(["1", "2", "3", "4"], stages => Assert.True(ratios.GetProperty(stages).GetDouble() > 0, $"stages {stages}: {ratios}"));
-            Assert.All(["pipeline_rps", "baseline_rps_1core", "baseline_rps_2core"], key => Assert.True(summary.GetProperty(key).GetDouble() > 0, $"{key}: {summary}"));
+            Assert.All(["pipeline_rps", "pipeline_rps_batched", "baseline_rps_1core", "baseline_rps_2core"], key => Assert.True(summary.GetProperty(key).GetDouble() > 0, $"{key}: {summary}"));
             Assert.Equal(JsonValueKind.Number, summary.GetProperty("hop_overhead_ms_1mb").ValueKind);
 
             // The devices' own call filters count what arrived: float32, then half of it, then a quarter.
