@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeCluster.Client.Fleet;
 using EdgeCluster.Client.Tests.Cli;
 using EdgeCluster.Onnx.Runtime;
 using EdgeCluster.Onnx.SampleModels;
@@ -23,6 +24,7 @@ public sealed partial class FleetCommandTests
         Assert.Equal(["device-1", "device-2"], silos.Select(s => s.GetProperty("device").GetString()));
         var pids = silos.Select(s => s.GetProperty("pid").GetInt32()).ToArray();
         Assert.All(pids, pid => Assert.True(SiloProcesses.IsRunning(pid), $"silo {pid} is not running after 'fleet up'"));
+        Assert.All(pids, pid => Assert.Contains($"{FleetLauncher.SingleCoreTieringVariable}=1\0", File.ReadAllText($"/proc/{pid}/environ"), StringComparison.Ordinal));
         Assert.Equal(2, silos.Select(s => s.GetProperty("gateway").GetString()).Distinct().Count());
 
         var status = (await EdgeClusterCli.RunAsync(home.Path, "fleet", "status", "--json")).AssertSucceeded();
