@@ -22,8 +22,7 @@ public sealed class PipelineBench : IAsyncDisposable
 
     private readonly BenchFleet _fleet;
     private readonly IReadOnlyList<NamedTensor> _input;
-    private bool _measured;
-    private bool _measuredBatched;
+    private readonly HashSet<string> _measured = new(StringComparer.Ordinal);
 
     private PipelineBench(BenchFleet fleet, IReadOnlyList<NamedTensor> input)
     {
@@ -58,23 +57,21 @@ public sealed class PipelineBench : IAsyncDisposable
     }
 
     /// <summary>
-    /// Closed-loop requests per second with <paramref name="concurrency"/> requests in flight. The first window warms up
-    /// <see cref="FirstWarmupFactor"/> times longer: fresh silos are still compiling their hot paths to optimized code
-    /// (tiered JIT) on the very cores being measured.
+    /// Closed-loop requests per second with <paramref name="concurrency"/> requests in flight. The first window of each
+    /// deployment warms up <see cref="FirstWarmupFactor"/> times longer: its code paths are still being compiled to
+    /// optimized code (tiered JIT) on the very cores being measured.
     /// </summary>
-    public Task<double> MeasureAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
-    {
-        var settle = _measured ? warmup : warmup * FirstWarmupFactor;
-        _measured = true;
-        return ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(Deployment, _input), concurrency, settle, window, cancellationToken);
-    }
+    public Task<double> MeasureAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken) =>
+        MeasureAsync(Deployment, concurrency, warmup, window, cancellationToken);
 
-    /// <summary>As <see cref="MeasureAsync"/>, for the deployment with dynamic batching (its first window warms up longer too).</summary>
-    public Task<double> MeasureBatchedAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
+    /// <summary>As <see cref="MeasureAsync(int, TimeSpan, TimeSpan, CancellationToken)"/>, for the deployment with dynamic batching.</summary>
+    public Task<double> MeasureBatchedAsync(int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken) =>
+        MeasureAsync(BatchedDeployment, concurrency, warmup, window, cancellationToken);
+
+    private Task<double> MeasureAsync(string deployment, int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
     {
-        var settle = _measuredBatched ? warmup : warmup * FirstWarmupFactor;
-        _measuredBatched = true;
-        return ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(BatchedDeployment, _input), concurrency, settle, window, cancellationToken);
+        var settle = _measured.Add(deployment) ? warmup * FirstWarmupFactor : warmup;
+        return ClosedLoop.RequestsPerSecondAsync(() => _fleet.InferAsync(deployment, _input), concurrency, settle, window, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _fleet.DisposeAsync();
