@@ -15,10 +15,10 @@ public sealed class PipelineBench : IAsyncDisposable
     private const string Model = "resnet18";
     private const string Deployment = "bench-pipe";
     private const string BatchedDeployment = "bench-pipe-batched";
+    private const int FirstWarmupFactor = 4;
 
     /// <summary>Batching of the second deployment: as many rows as requests in flight, and no wait, so only queued requests share a run.</summary>
     public static readonly StageBatching Batching = new(4, 0);
-    private const int FirstWarmupFactor = 4;
 
     private readonly BenchFleet _fleet;
     private readonly IReadOnlyList<NamedTensor> _input;

@@ -1,5 +1,6 @@
 using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Devices;
+using EdgeCluster.Grains.Interfaces.Errors;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Models;
 using EdgeCluster.Grains.Interfaces.Tensors;
@@ -14,7 +15,7 @@ public static class DeploymentBuilder
     {
         if (spec.Batching?.Problem() is { } problem)
         {
-            throw Interfaces.Errors.EdgeClusterException.InvalidArgument($"Batching for '{spec.Model}' is not usable: {problem}.");
+            throw EdgeClusterException.InvalidArgument($"Batching for '{spec.Model}' is not usable: {problem}.");
         }
 
         var content = await ModelBlobTransfer.DownloadAsync(grains, model.Sha256);

@@ -167,13 +167,7 @@ public sealed class DynamicBatcher(ShardSession session)
     {
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            var outputs = session.Run(request.Inputs, request.OutputNames, request.AllocateOutput);
-            request.Complete(new ShardRunResult(outputs.Select(t => t.ToPayload()).ToArray(), Stopwatch.GetElapsedTime(started).TotalMilliseconds));
-        }
-        catch (InvalidInputException exception)
-        {
-            request.Fail(EdgeClusterException.InvalidArgument(exception.Message));
+            request.Complete(ShardExecution.Run(session, request.Inputs, request.OutputNames, request.AllocateOutput));
         }
         catch (Exception exception)
         {
