@@ -1,5 +1,6 @@
 using EdgeCluster.Grains.Failover;
 using EdgeCluster.Grains.Hosting;
+using EdgeCluster.Grains.Security;
 using EdgeCluster.Silo.Clustering;
 using EdgeCluster.Silo.Protocol;
 using EdgeCluster.Silo.Telemetry;
@@ -19,6 +20,10 @@ public static class SiloApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var deviceId = builder.Configuration[$"{DeviceOptions.Section}:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
 
+        // Loaded before anything starts: a silo whose certificate is unusable refuses to start, naming the file.
+        var tlsOptions = builder.Configuration.GetSection(FleetTlsOptions.Section).Get<FleetTlsOptions>() ?? new FleetTlsOptions();
+        var tls = tlsOptions.Enabled ? FleetCredentials.Load(tlsOptions) : null;
+
         // A SIGTERM drains the device's stage work before the silo leaves (GracefulDrain.MaxDrain) within this.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = GracefulDrain.MaxDrain + TimeSpan.FromSeconds(25));
         builder.AddEdgeClusterTelemetry();
@@ -31,6 +36,10 @@ public static class SiloApplication
             silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
             silo.AddActivityPropagation();
             silo.AddEdgeClusterGrains();
+            if (tls is not null)
+            {
+                silo.UseFleetTls(tls);
+            }
         });
 
         var app = builder.Build();

@@ -42,8 +42,7 @@ public sealed class BenchFleet : IAsyncDisposable
         try
         {
             var state = await launcher.UpAsync(silos, options, progress, cancellationToken);
-            var gateway = EdgeClusterClientOptions.ParseEndpoint(state.Silo(Origin).Gateway);
-            var client = await EdgeClusterClient.ConnectAsync(new EdgeClusterClientOptions([gateway], state.ClusterId, state.ServiceId), cancellationToken);
+            var client = await EdgeClusterClient.ConnectAsync(state.ClientOptions([state.Silo(Origin)]), cancellationToken);
             return new BenchFleet(launcher, state, client);
         }
         catch

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeCluster.Grains.Interfaces.Errors;
+using EdgeCluster.Grains.Security;
 using EdgeCluster.Onnx;
 using EdgeCluster.Onnx.Partitioning;
 using EdgeCluster.Onnx.Runtime;
@@ -54,7 +55,8 @@ public static class CliApplication
     /// <summary>Errors users cause (bad model, bad input, unknown names) print as one line; anything else keeps its stack trace.</summary>
     private static string? Describe(Exception exception) => exception switch
     {
-        EdgeClusterCliException or EdgeClusterException or InvalidModelException or InvalidInputException or PartitionException => exception.Message,
+        EdgeClusterCliException or EdgeClusterException or InvalidModelException or InvalidInputException or PartitionException
+            or FleetTlsException or TimeoutException => exception.Message,
         OperationCanceledException => "cancelled",
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerException!),
         _ => null,

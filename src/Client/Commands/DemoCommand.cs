@@ -51,8 +51,7 @@ public static class DemoCommand
             FleetCommands.Print(fleet);
 
             var origin = fleet.Silos[0].Device;
-            var options = new EdgeClusterClientOptions([EdgeClusterClientOptions.ParseEndpoint(fleet.Silo(origin).Gateway)], fleet.ClusterId, fleet.ServiceId);
-            await using var client = await EdgeClusterClient.ConnectAsync(options, cancellationToken);
+            await using var client = await EdgeClusterClient.ConnectAsync(fleet.ClientOptions([fleet.Silo(origin)]), cancellationToken);
 
             AnsiConsole.MarkupLineInterpolated($"[bold]2.[/] deploying ResNet18 in {stages} stages");
             var devices = fleet.Silos.Select(s => s.Device).Take(stages).ToArray();

@@ -43,12 +43,14 @@ public static class FleetCommands
     private static Command Up()
     {
         var silos = new Option<int>("--silos") { Description = "Number of silo processes (devices)", DefaultValueFactory = _ => 3 };
+        var tls = new Option<bool>("--tls") { Description = "Encrypt and authenticate every connection (TLS 1.3) with certificates of the fleet's own authority" };
         var json = CommonOptions.Json();
-        var command = new Command("up", "Start N silo processes on this machine and wait until all have joined") { silos, json };
+        var command = new Command("up", "Start N silo processes on this machine and wait until all have joined") { silos, tls, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var launcher = new FleetLauncher(EdgeClusterHome.Resolve());
-            var state = await launcher.UpAsync(result.GetValue(silos), new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")), cancellationToken);
+            var options = FleetLaunchOptions.Development with { Tls = result.GetValue(tls) };
+            var state = await launcher.UpAsync(result.GetValue(silos), options, new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")), cancellationToken);
             Print(state);
             if (result.GetValue(json))
             {

@@ -22,9 +22,6 @@ public static class FleetConnection
             ?? throw new EdgeClusterCliException($"No local fleet is recorded in {home}; run 'edgecluster fleet up' or pass --gateway and --cluster-id.");
 
         // Requests carrying raw input go only through their own device's gateway, so no other silo relays them.
-        var silos = throughDevice is null ? state.Silos : [state.Silo(throughDevice)];
-        var fleetOptions = new EdgeClusterClientOptions(
-            silos.Select(s => EdgeClusterClientOptions.ParseEndpoint(s.Gateway)).ToArray(), state.ClusterId, state.ServiceId);
-        return EdgeClusterClient.ConnectAsync(fleetOptions, cancellationToken);
+        return EdgeClusterClient.ConnectAsync(state.ClientOptions(throughDevice is null ? state.Silos : [state.Silo(throughDevice)]), cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using EdgeCluster.Grains.Interfaces.Deployments;
 using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Models;
+using EdgeCluster.Grains.Security;
 using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Tensors;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,11 +22,11 @@ public sealed class EdgeClusterClient : IAsyncDisposable
 
     private readonly ActivationLinkStaging _link;
 
-    private EdgeClusterClient(IHost host, ActivationLinkOptions link)
+    private EdgeClusterClient(IHost host, ActivationLinkOptions link, FleetCredentials? tls)
     {
         _host = host;
         Grains = host.Services.GetRequiredService<IClusterClient>();
-        _link = new ActivationLinkStaging(Grains, host.Services.GetRequiredService<Serializer>(), link, ClientSource);
+        _link = new ActivationLinkStaging(Grains, host.Services.GetRequiredService<Serializer>(), link, ClientSource, tls: tls);
     }
 
     /// <summary>How this client appears as the source of link traffic; never a device id.</summary>
@@ -60,10 +61,30 @@ public sealed class EdgeClusterClient : IAsyncDisposable
             });
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
             client.AddActivityPropagation();
+            if (options.Tls is { } tls)
+            {
+                client.UseTls(tls.Certificate, tls.Configure);
+            }
         });
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return new EdgeClusterClient(host, options.ActivationLink.WithCallTimeout(options.ResponseTimeout));
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await host.StartAsync(connecting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            var encryption = options.Tls is null
+                ? "this client does not use TLS; a fleet that does accepts only clients with a certificate of its authority"
+                : "this client uses TLS; check that the fleet does, and that its authority signed this client's certificate";
+            throw new TimeoutException(
+                $"No gateway of cluster '{options.ClusterId}' accepted this client within {options.ConnectTimeout.TotalSeconds:0.#} s "
+                + $"(gateways: {(options.ClusteringConnectionString is null ? string.Join(", ", options.Gateways) : "from the membership table")}); {encryption}.");
+        }
+
+        return new EdgeClusterClient(host, options.ActivationLink.WithCallTimeout(options.ResponseTimeout), options.Tls);
     }
 
     /// <summary>Uploads <paramref name="content"/> in chunks and registers it as <paramref name="name"/>.</summary>

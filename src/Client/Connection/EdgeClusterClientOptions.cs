@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeCluster.Grains.Security;
 using EdgeCluster.Grains.Transfer.Link;
 
 namespace EdgeCluster.Client.Connection;
@@ -7,6 +8,9 @@ namespace EdgeCluster.Client.Connection;
 public sealed record EdgeClusterClientOptions(IReadOnlyList<IPEndPoint> Gateways, string ClusterId, string ServiceId)
 {
     public const string DefaultServiceId = "edgecluster";
+
+    /// <summary>How long connecting may take before it fails (a gateway that refuses this client is otherwise retried for ever).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Long calls such as a deployment (partitioning plus shipping every shard) wait this long.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -19,6 +23,9 @@ public sealed record EdgeClusterClientOptions(IReadOnlyList<IPEndPoint> Gateways
     /// when the link cannot be reached they go through the gateway after all.
     /// </summary>
     public ActivationLinkOptions ActivationLink { get; init; } = new();
+
+    /// <summary>This client's certificate and the fleet's authority when the fleet runs over TLS; null for a fleet that does not encrypt.</summary>
+    public FleetCredentials? Tls { get; init; }
 
     public static IPEndPoint ParseEndpoint(string value) =>
         IPEndPoint.TryParse(value, out var endpoint)

@@ -23,4 +23,10 @@ public sealed record FleetLaunchOptions
     /// <c>env EDGECLUSTER_ORT_THREADS=1</c>; null or empty: none.
     /// </summary>
     public Func<string, IReadOnlyList<string>>? SiloCommandPrefix { get; init; }
+
+    /// <summary>
+    /// Run every connection over TLS: the fleet gets its own authority and each device and the CLI's clients a
+    /// certificate it signed (in the fleet's home, folder <c>tls</c>).
+    /// </summary>
+    public bool Tls { get; init; }
 }

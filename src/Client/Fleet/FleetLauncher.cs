@@ -44,7 +44,11 @@ public sealed class FleetLauncher(string home)
 
         var fleetId = Guid.NewGuid().ToString("N")[..12];
         var plans = Plan(silos, options);
-        var state = new FleetState(fleetId, $"edgecluster-{fleetId}", EdgeClusterClientOptions.DefaultServiceId, []) { Database = options.Database };
+        var state = new FleetState(fleetId, $"edgecluster-{fleetId}", EdgeClusterClientOptions.DefaultServiceId, [])
+        {
+            Database = options.Database,
+            TlsFolder = options.Tls ? FleetTlsFolder.Create(Path.Combine(Home, "tls"), fleetId).Path : null,
+        };
         var started = new List<FleetSilo>();
         try
         {
@@ -103,6 +107,11 @@ public sealed class FleetLauncher(string home)
 
         var stopped = await StopAsync(state);
         FleetState.Delete(Home);
+        if (state.TlsFolder is { } tls)
+        {
+            new FleetTlsFolder(tls).Delete();
+        }
+
         var fleetState = StateDirectory(state);
         if (Directory.Exists(fleetState))
         {
@@ -262,6 +271,13 @@ public sealed class FleetLauncher(string home)
         // On one core the runtime waits ten times longer (1 s) before it re-compiles hot code optimized, and starts that
         // wait again whenever new code runs: a busy one-core silo took about a minute to reach its steady speed.
         environment.TryAdd(SingleCoreTieringVariable, "1");
+        if (state.TlsFolder is { } tls)
+        {
+            foreach (var (name, value) in new FleetTlsFolder(tls).DeviceSettings(plan.Device))
+            {
+                environment[name] = value;
+            }
+        }
 
         using var process = Process.Start(start) ?? throw new EdgeClusterCliException($"Could not start the silo process for {plan.Device}.");
         return new FleetSilo(plan.Device, process.Id, $"{plan.Address}:{plan.GatewayPort}", plan.Http, plan.SiloPort, log, plan.Grpc)
@@ -324,8 +340,7 @@ public sealed class FleetLauncher(string home)
 
                 try
                 {
-                    client ??= await EdgeClusterClient.ConnectAsync(
-                        new EdgeClusterClientOptions([EdgeClusterClientOptions.ParseEndpoint(waitFor[0].Gateway)], state.ClusterId, state.ServiceId), cancellationToken);
+                    client ??= await EdgeClusterClient.ConnectAsync(state.ClientOptions([waitFor[0]]), cancellationToken);
                     var joined = (await client.ListDevicesAsync()).Select(d => d.DeviceId).ToHashSet(StringComparer.Ordinal);
                     if (expected.IsSubsetOf(joined))
                     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeCluster.Client.Connection;
 
 namespace EdgeCluster.Client.Fleet;
 
@@ -38,6 +39,17 @@ public sealed record FleetState(
     /// <summary>The PostgreSQL connection string of an ADO.NET-clustered fleet; null for development clustering.</summary>
     [JsonPropertyName("database")]
     public string? Database { get; init; }
+
+    /// <summary>The folder of the fleet's certificates when it runs over TLS (<see cref="FleetTlsFolder"/>); null when it does not.</summary>
+    [JsonPropertyName("tls")]
+    public string? TlsFolder { get; init; }
+
+    /// <summary>How a client reaches this fleet through the gateways of <paramref name="through"/> (with the fleet's client certificate when it runs over TLS).</summary>
+    public EdgeClusterClientOptions ClientOptions(IEnumerable<FleetSilo> through) =>
+        new(through.Select(s => EdgeClusterClientOptions.ParseEndpoint(s.Gateway)).ToArray(), ClusterId, ServiceId)
+        {
+            Tls = TlsFolder is null ? null : new FleetTlsFolder(TlsFolder).ClientCredentials(),
+        };
 
     public static string PathIn(string home) => System.IO.Path.Combine(home, FileName);
 

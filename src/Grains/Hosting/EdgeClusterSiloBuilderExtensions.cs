@@ -8,6 +8,7 @@ using EdgeCluster.Grains.Transfer;
 using EdgeCluster.Grains.Transfer.Link;
 using EdgeCluster.Onnx.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 
@@ -32,6 +33,7 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddSingleton<ActivationAssembler>();
         services.AddOptions<ActivationLinkOptions>().BindConfiguration(ActivationLinkOptions.Section);
         services.AddSingleton<ActivationInbox>();
+        services.TryAddSingleton(ActivationLinkSecurity.Plain);
         services.AddSingleton<ActivationLinkListener>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ActivationLinkListener>());
         services.AddSingleton<ActivationLinkCallHandler>();
@@ -41,7 +43,8 @@ public static class EdgeClusterSiloBuilderExtensions
             sp.GetRequiredService<IOptions<ActivationLinkOptions>>().Value,
             sp.GetRequiredService<ILocalSiloDetails>().Name,
             sp.GetRequiredService<IClusterMembershipService>().IsActive,
-            resumeOnReceiveThread: true));
+            resumeOnReceiveThread: true,
+            sp.GetRequiredService<ActivationLinkSecurity>().Credentials));
         services.AddSingleton<LocalModelStore>();
         services.AddSingleton<TensorTrafficLedger>();
         services.AddSingleton<DeviceRegistration>();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using EdgeCluster.Grains.Security;
 
 namespace EdgeCluster.Grains.Transfer.Link;
 
@@ -11,8 +12,8 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// </summary>
 internal sealed class ActivationLinkConnection : IDisposable
 {
+    private readonly LinkChannel _channel;
     private readonly Socket _socket;
-    private readonly BlockingSocketStream _stream;
     private readonly Action<ActivationLinkConnection> _onIdle;
     private readonly Action<ActivationLinkConnection> _onClosed;
     private readonly bool _resumeOnReceiveThread;
@@ -21,11 +22,11 @@ internal sealed class ActivationLinkConnection : IDisposable
     private int _closed;
 
     private ActivationLinkConnection(
-        string endpoint, Socket socket, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread)
+        string endpoint, LinkChannel channel, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread)
     {
         Endpoint = endpoint;
-        _socket = socket;
-        _stream = new BlockingSocketStream(socket);
+        _channel = channel;
+        _socket = channel.Socket;
         _onIdle = onIdle;
         _onClosed = onClosed;
         _resumeOnReceiveThread = resumeOnReceiveThread;
@@ -61,15 +62,28 @@ internal sealed class ActivationLinkConnection : IDisposable
         return false;
     }
 
-    /// <summary>Connects (blocking for at most <paramref name="timeout"/>) and starts the thread that reads answers.</summary>
+    /// <summary>Connects (blocking for at most <paramref name="timeout"/>, and as long again for TLS) and starts the thread that reads answers.</summary>
     /// <param name="onIdle">Called when an answer is in, before its caller resumes, so that caller's next call can reuse the connection.</param>
     /// <param name="onClosed">Called once when the connection closes, for whatever reason.</param>
     /// <param name="resumeOnReceiveThread">Whether callers resume on the receiving thread (no thread-pool wake-up) or on the thread pool.</param>
+    /// <param name="tls">The fleet's credentials when its links run over TLS; null for plain TCP.</param>
     public static ActivationLinkConnection Open(
-        string endpoint, TimeSpan timeout, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread)
+        string endpoint, TimeSpan timeout, Action<ActivationLinkConnection> onIdle, Action<ActivationLinkConnection> onClosed, bool resumeOnReceiveThread, FleetCredentials? tls = null)
     {
-        var socket = Connect(IPEndPoint.Parse(endpoint), timeout);
-        var connection = new ActivationLinkConnection(endpoint, socket, onIdle, onClosed, resumeOnReceiveThread);
+        var target = IPEndPoint.Parse(endpoint);
+        var socket = Connect(target, timeout);
+        LinkChannel channel;
+        try
+        {
+            channel = LinkChannel.Connect(socket, tls, target.Address.ToString(), timeout);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var connection = new ActivationLinkConnection(endpoint, channel, onIdle, onClosed, resumeOnReceiveThread);
         new Thread(connection.ReadAnswers) { IsBackground = true, Name = $"link answers {endpoint}" }.Start();
         return connection;
     }
@@ -79,7 +93,7 @@ internal sealed class ActivationLinkConnection : IDisposable
     {
         try
         {
-            BlockingSocketStream.SendAll(_socket, frames);
+            _channel.Write(frames);
         }
         catch
         {
@@ -156,7 +170,7 @@ internal sealed class ActivationLinkConnection : IDisposable
                     BlockingSocketStream.AwaitBytes(_socket, call.SpinTicks);
                 }
 
-                var answer = ActivationLinkReplyFrame.ReadAsync(_stream, call.MaxReplyBytes, CancellationToken.None).GetAwaiter().GetResult();
+                var answer = ActivationLinkReplyFrame.ReadAsync(_channel.Reader, call.MaxReplyBytes, CancellationToken.None).GetAwaiter().GetResult();
                 if (Interlocked.CompareExchange(ref _pending, null, call) != call)
                 {
                     return;

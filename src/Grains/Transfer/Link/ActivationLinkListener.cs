@@ -13,12 +13,13 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// <summary>
 /// This silo's end of the activation link: accepts connections from other devices and their clients, deposits
 /// every tensor frame into the <see cref="ActivationInbox"/> and serves stage calls, answering each on its own
-/// connection. A malformed frame closes only its own connection.
+/// connection. A malformed frame closes only its own connection; so does a peer that fails TLS when the fleet encrypts.
 /// </summary>
 public sealed partial class ActivationLinkListener(
     ILocalSiloDetails silo,
     ActivationInbox inbox,
     ActivationLinkCallHandler calls,
+    ActivationLinkSecurity security,
     IOptions<ActivationLinkOptions> options,
     ILogger<ActivationLinkListener> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -120,18 +121,38 @@ public sealed partial class ActivationLinkListener(
                 {
                     // Nothing else happens on this connection until its call is answered: the call may run its shard here.
                     ShardComputeQueue.AllowRunsOnCurrentThread();
-                    ReceiveLoopAsync(connection).GetAwaiter().GetResult();
+                    if (Authenticate(connection) is { } channel)
+                    {
+                        ReceiveLoopAsync(channel).GetAwaiter().GetResult();
+                    }
                 },
                 "link receive");
         }
     }
 
-    /// <summary>Every read blocks this connection's thread, so the loop runs on it from start to end.</summary>
-    private async Task ReceiveLoopAsync(Socket connection)
+    /// <summary>The connection's channel, or null (and the connection closed) when a peer failed the fleet's TLS.</summary>
+    private LinkChannel? Authenticate(Socket connection)
     {
+        try
+        {
+            return LinkChannel.Accept(connection, security.Credentials, ActivationLinkSecurity.HandshakeTimeout);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+        {
+            LogRefused(logger, connection.RemoteEndPoint?.ToString() ?? "unknown", exception.Message);
+            _connections.TryRemove(connection, out _);
+            connection.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>Every read blocks this connection's thread, so the loop runs on it from start to end.</summary>
+    private async Task ReceiveLoopAsync(LinkChannel channel)
+    {
+        var connection = channel.Socket;
         var peer = connection.RemoteEndPoint?.ToString() ?? "unknown";
-        var socketStream = new BlockingSocketStream(connection);
-        await using var stream = new BufferedStream(socketStream, 64 * 1024);
+        var socketStream = channel.Raw;
+        await using var stream = new BufferedStream(channel.Reader, 64 * 1024);
         try
         {
             while (await LinkWire.ReadMagicAsync(stream, CancellationToken.None) is { } magic)
@@ -144,7 +165,7 @@ public sealed partial class ActivationLinkListener(
                         await ReceiveTensorAsync(stream);
                         break;
                     case ActivationLinkCallFrame.Magic:
-                        await ReceiveCallAsync(connection, stream);
+                        await ReceiveCallAsync(channel, stream);
                         break;
                     default:
                         throw new InvalidDataException("The link frame does not start with the EdgeCluster magic number.");
@@ -183,23 +204,23 @@ public sealed partial class ActivationLinkListener(
     /// Reads one call and starts it. Its caller holds the connection until the answer, so calls on one connection
     /// never overlap: the thread that finishes the call writes the answer, straight to the socket, past the read buffer.
     /// </summary>
-    private async Task ReceiveCallAsync(Socket connection, Stream stream)
+    private async Task ReceiveCallAsync(LinkChannel channel, Stream stream)
     {
         var call = await ActivationLinkCallFrame.ReadAfterMagicAsync(stream, options.Value.MaxFrameBytes, CancellationToken.None);
         var body = new byte[call.Length];
         await stream.ReadExactlyAsync(body);
-        _ = AnswerAsync(connection, call, body);
+        _ = AnswerAsync(channel, call, body);
     }
 
-    private async Task AnswerAsync(Socket connection, ActivationLinkCallFrame call, byte[] body)
+    private async Task AnswerAsync(LinkChannel channel, ActivationLinkCallFrame call, byte[] body)
     {
         var (failed, reply) = await calls.HandleAsync(call, body);
         var header = new ActivationLinkReplyFrame(failed, reply.LongLength).Encode();
         try
         {
-            BlockingSocketStream.SendAll(connection, [new ArraySegment<byte>(header), new ArraySegment<byte>(reply)]);
+            channel.Write([new ArraySegment<byte>(header), new ArraySegment<byte>(reply)]);
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is SocketException or IOException or ObjectDisposedException)
         {
             // The caller went away; it treats the call as broken and its failover decides.
         }
@@ -210,6 +231,9 @@ public sealed partial class ActivationLinkListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Activation link could not listen on {Address}:{Port}; tensors travel inside grain calls")]
     private static partial void LogUnavailable(ILogger logger, string address, int port, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Activation link refused a connection from {Peer}: {Problem}")]
+    private static partial void LogRefused(ILogger logger, string peer, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Activation link connection from {Peer} closed: {Problem}")]
     private static partial void LogMalformed(ILogger logger, string peer, string problem);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeCluster.Grains.Security;
 
 namespace EdgeCluster.Grains.Transfer.Link;
 
@@ -10,7 +11,8 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// Whether a caller resumes on the thread that read its answer, sparing a thread-pool wake-up. Only for callers that
 /// never block a thread on another call (the silo's own code): a caller that did could wait on its own answer.
 /// </param>
-public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : IAsyncDisposable
+/// <param name="tls">The fleet's credentials when its links run over TLS; null for plain TCP.</param>
+public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false, FleetCredentials? tls = null) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
@@ -84,7 +86,7 @@ public sealed class ActivationLinkSender(bool resumeOnReceiveThread = false) : I
         }
 
         // Connecting blocks for up to the timeout; a caller on a grain's turn must not hold its scheduler for that.
-        var connection = await Task.Run(() => ActivationLinkConnection.Open(endpoint, ConnectTimeout, Return, closed => _open.TryRemove(closed, out _), resumeOnReceiveThread));
+        var connection = await Task.Run(() => ActivationLinkConnection.Open(endpoint, ConnectTimeout, Return, closed => _open.TryRemove(closed, out _), resumeOnReceiveThread, tls));
         _open.TryAdd(connection, 0);
         if (!connection.IsOpen)
         {

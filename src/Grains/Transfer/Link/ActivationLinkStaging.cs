@@ -5,6 +5,7 @@ using EdgeCluster.Grains.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
+using EdgeCluster.Grains.Security;
 using Orleans.Serialization;
 
 namespace EdgeCluster.Grains.Transfer.Link;
@@ -18,18 +19,20 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// </summary>
 /// <param name="isActive">Whether a device is still in the fleet (silos know, clients do not): a call waiting on a device that left ends then.</param>
 /// <param name="resumeOnReceiveThread">Whether callers resume on the thread that read their answer; see <see cref="ActivationLinkSender"/>.</param>
+/// <param name="tls">The fleet's credentials when its links run over TLS; null for plain TCP.</param>
 public sealed class ActivationLinkStaging(
     IGrainFactory grains,
     Serializer serializer,
     ActivationLinkOptions options,
     string source,
     Func<string, bool>? isActive = null,
-    bool resumeOnReceiveThread = false) : IAsyncDisposable
+    bool resumeOnReceiveThread = false,
+    FleetCredentials? tls = null) : IAsyncDisposable
 {
     private static readonly TimeSpan LivenessCheck = TimeSpan.FromSeconds(1);
 
     private readonly ActivationLinkDirectory _directory = new(grains);
-    private readonly ActivationLinkSender _sender = new(resumeOnReceiveThread);
+    private readonly ActivationLinkSender _sender = new(resumeOnReceiveThread, tls);
     private readonly ConcurrentDictionary<string, long> _unreachableSince = new(StringComparer.Ordinal);
 
     /// <summary>The tensors as the call to <paramref name="target"/> should carry them, after sending the large ones on its link.</summary>
