@@ -12,6 +12,7 @@ namespace EdgeCluster.Grains.Transfer.Link;
 internal sealed class LinkChannel
 {
     private readonly SslStream? _tls;
+    private readonly Lock _writing = new();
 
     private LinkChannel(Socket socket, BlockingSocketStream raw, SslStream? tls)
     {
@@ -49,12 +50,18 @@ internal sealed class LinkChannel
             return;
         }
 
-        foreach (var segment in segments)
+        // SslStream refuses a write while it still counts an earlier one as pending, and a writer can be preempted after
+        // its last bytes left but before SslStream counted its write as done: by then the peer may have answered, and
+        // the next call (or answer) is written from another thread.
+        lock (_writing)
         {
-            _tls.Write(segment);
-        }
+            foreach (var segment in segments)
+            {
+                _tls.Write(segment);
+            }
 
-        _tls.Flush();
+            _tls.Flush();
+        }
     }
 
     private static LinkChannel Open(Socket socket, FleetCredentials? credentials, TimeSpan timeout, Action<SslStream, FleetCredentials> authenticate)
