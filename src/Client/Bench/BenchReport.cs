@@ -67,6 +67,9 @@ public sealed record BenchReport(
     /// <summary>The same pipeline deployed with dynamic batching (at most 4 rows, no wait), in the same windows' rounds.</summary>
     public double PipelineBatchedRps { get; init; }
 
+    /// <summary>The 1 MiB hop on a plain and on a TLS fleet of two silos, timed in alternation.</summary>
+    public TlsHopFigures TlsHop { get; init; } = new(0, 0);
+
     public double BaselineRpsTwoCores => Math.Max(TwoCoresIntraOp.RequestsPerSecond, TwoCoresTwoRequests.RequestsPerSecond);
 
     /// <summary>The fields of the <c>--json</c> line; the first ones are the documented summary.</summary>
@@ -99,6 +102,8 @@ public sealed record BenchReport(
             ["baseline_rps_2core_intra_op"] = Statistics.Round(TwoCoresIntraOp.RequestsPerSecond),
             ["baseline_rps_2core_two_requests"] = Statistics.Round(TwoCoresTwoRequests.RequestsPerSecond),
             ["baseline_ort_threads"] = BaselineOrtThreads,
+            ["tls_hop_overhead_ms_1mb"] = Statistics.Round(TlsHop.TlsMilliseconds),
+            ["plain_hop_overhead_ms_1mb_beside_tls"] = Statistics.Round(TlsHop.PlainMilliseconds),
             ["shaped_links"] = ShapedLinks.Select(s => new Dictionary<string, object>
             {
                 ["mbit"] = s.Megabits,

@@ -22,6 +22,7 @@ public static class BenchRunner
         var exact = whole.Run(input)[0];
 
         var loopback = await new LoopbackBench(settings, progress).RunAsync(whole, input, exact, cancellationToken);
+        var tlsHop = await new TlsHopBench(settings, progress).RunAsync(cancellationToken);
 
         // Throughput windows alternate between the pipeline and the baselines, so a load change on the machine hits all of them.
         var window = TimeSpan.FromSeconds(settings.ThroughputSeconds);
@@ -63,6 +64,7 @@ public static class BenchRunner
             notes)
         {
             PipelineBatchedRps = Statistics.Median(batched),
+            TlsHop = tlsHop,
         };
     }
 

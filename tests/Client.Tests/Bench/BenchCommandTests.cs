@@ -28,6 +28,7 @@ public sealed class BenchCommandTests
             var ratios = summary.GetProperty("split_latency_ratio");
             Assert.All(["1", "2", "3", "4"], stages => Assert.True(ratios.GetProperty(stages).GetDouble() > 0, $"stages {stages}: {ratios}"));
             Assert.All(["pipeline_rps", "pipeline_rps_batched", "baseline_rps_1core", "baseline_rps_2core"], key => Assert.True(summary.GetProperty(key).GetDouble() > 0, $"{key}: {summary}"));
+            Assert.All(["tls_hop_overhead_ms_1mb", "plain_hop_overhead_ms_1mb_beside_tls"], key => Assert.InRange(summary.GetProperty(key).GetDouble(), 0.01, 1000));
             Assert.Equal(JsonValueKind.Number, summary.GetProperty("hop_overhead_ms_1mb").ValueKind);
 
             // The devices' own call filters count what arrived: float32, then half of it, then a quarter.

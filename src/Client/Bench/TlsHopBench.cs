@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using EdgeCluster.Client.Fleet;
+using EdgeCluster.Onnx.Tensors;
+
+namespace EdgeCluster.Client.Bench;
+
+/// <summary>The 1 MiB hop (two-stage latency minus one-stage) on a plain fleet and on a TLS fleet, timed in the same rounds.</summary>
+public sealed record TlsHopFigures(double PlainMilliseconds, double TlsMilliseconds);
+
+/// <summary>
+/// What encrypting a fleet's links costs: two fleets of two silos side by side, one plain and one started as
+/// <c>fleet up --tls</c> starts it, each with the hop model in one and in two stages. Every round times one request of
+/// each deployment back to back, so a load change on the machine hits both fleets.
+/// </summary>
+public sealed class TlsHopBench(BenchSettings settings, IProgress<string> progress)
+{
+    private const string Model = "hop1mib";
+
+    // A hop request takes about a millisecond: many more of them than of the ResNet18 rounds fit in the same time.
+    private const int RequestsPerRun = 10;
+
+    public async Task<TlsHopFigures> RunAsync(CancellationToken cancellationToken)
+    {
+        progress.Report("starting two fleets of 2 silos, one plain and one over TLS");
+        await using var plain = await StartAsync(LoopbackBench.Options, cancellationToken);
+        await using var tls = await StartAsync(LoopbackBench.Options with { Tls = true }, cancellationToken);
+        var input = new[] { NamedTensor.FromFloats(HopModel.InputName, [1, HopModel.Elements], new float[HopModel.Elements]) };
+
+        var warmup = settings.WarmupRuns * RequestsPerRun;
+        var runs = settings.Runs * RequestsPerRun;
+        progress.Report($"timing the 1 MiB hop, plain and over TLS ({runs} rounds)");
+        var times = new[] { plain, tls }.ToDictionary(f => f, _ => (One: new List<double>(), Two: new List<double>()));
+        for (var round = 0; round < warmup + runs; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var (fleet, (one, two)) in times)
+            {
+                var oneStage = await TimeAsync(fleet, "hop1", input);
+                var twoStages = await TimeAsync(fleet, "hop2", input);
+                if (round >= warmup)
+                {
+                    one.Add(oneStage);
+                    two.Add(twoStages);
+                }
+            }
+        }
+
+        return new TlsHopFigures(Hop(times[plain]), Hop(times[tls]));
+    }
+
+    private static double Hop((List<double> One, List<double> Two) times) => Statistics.Median(times.Two) - Statistics.Median(times.One);
+
+    private static async Task<double> TimeAsync(BenchFleet fleet, string deployment, IReadOnlyList<NamedTensor> input)
+    {
+        var watch = Stopwatch.StartNew();
+        await fleet.InferAsync(deployment, input);
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private async Task<BenchFleet> StartAsync(FleetLaunchOptions options, CancellationToken cancellationToken)
+    {
+        var fleet = await BenchFleet.StartAsync(2, options, progress, cancellationToken);
+        try
+        {
+            await fleet.Client.RegisterModelAsync(Model, HopModel.Build(), cancellationToken: cancellationToken);
+            await fleet.DeployAsync("hop1", Model, 1);
+            await fleet.DeployAsync("hop2", Model, 2);
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
+    }
+}
