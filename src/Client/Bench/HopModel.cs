@@ -1,4 +1,5 @@
 using EdgeCluster.Onnx.SampleModels;
+using EdgeCluster.Onnx.Tensors;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static EdgeCluster.Onnx.SampleModels.OnnxModelBuilder;
 
@@ -16,6 +17,10 @@ public static class HopModel
     public const string OutputName = "sum";
 
     public const long Elements = 1 << 18;
+
+    /// <summary>The request both benches send it: 1 MiB of small repeating values.</summary>
+    public static NamedTensor[] Input() =>
+        [NamedTensor.FromFloats(InputName, [1, Elements], Enumerable.Range(0, (int)Elements).Select(i => (i % 13) * 0.25f).ToArray())];
 
     public static byte[] Build()
     {

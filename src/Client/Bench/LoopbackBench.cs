@@ -63,7 +63,7 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
         progress.Report("deploying the 1 MiB hop model in 1 and 2 stages");
         await fleet.DeployAsync("bench-hop1", HopModelName, 1);
         await fleet.DeployAsync("bench-hop2", HopModelName, 2);
-        var hopInput = new[] { NamedTensor.FromFloats(HopModel.InputName, [1, HopModel.Elements], Enumerable.Range(0, (int)HopModel.Elements).Select(i => (i % 13) * 0.25f).ToArray()) };
+        var hopInput = HopModel.Input();
 
         var targets = new List<(string Deployment, IReadOnlyList<NamedTensor> Inputs)>();
         targets.AddRange(splits.Select(d => (d, input)));

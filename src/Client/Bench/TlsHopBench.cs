@@ -24,7 +24,7 @@ public sealed class TlsHopBench(BenchSettings settings, IProgress<string> progre
         progress.Report("starting two fleets of 2 silos, one plain and one over TLS");
         await using var plain = await StartAsync(LoopbackBench.Options, cancellationToken);
         await using var tls = await StartAsync(LoopbackBench.Options with { Tls = true }, cancellationToken);
-        var input = new[] { NamedTensor.FromFloats(HopModel.InputName, [1, HopModel.Elements], new float[HopModel.Elements]) };
+        var input = HopModel.Input();
 
         var warmup = settings.WarmupRuns * RequestsPerRun;
         var runs = settings.Runs * RequestsPerRun;
