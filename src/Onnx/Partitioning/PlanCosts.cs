@@ -28,17 +28,28 @@ public sealed record PlanCosts(double FlopsPerSecond, LinkProfile Link)
     /// <summary>The codecs a link may use; the planner picks the fastest per link (ties go to the less lossy one).</summary>
     public IReadOnlyList<ActivationCodec> Codecs { get; init; } = [ActivationCodec.None];
 
+    /// <summary>The default <see cref="Tolerance"/>: probes of one device's speed, or of two alike, differ by about this much.</summary>
+    public const double DefaultTolerance = 0.01;
+
+    /// <summary>Relative difference in estimated time below which two plans count as equally fast.</summary>
+    public double Tolerance { get; init; } = DefaultTolerance;
+
     /// <summary>CPU seconds per float element to encode and decode under each codec.</summary>
     public IReadOnlyDictionary<ActivationCodec, double> CodecSecondsPerElement { get; init; } = DefaultCodecSecondsPerElement;
 
     public LinkProfile LinkAt(int index) => Links is { } links && index < links.Count ? links[index] : Link;
 
-    /// <summary>Throws <see cref="PartitionException"/> on a non-positive speed, a bad link or an empty codec list.</summary>
+    /// <summary>Throws <see cref="PartitionException"/> on a non-positive speed, a tolerance outside [0, 1), a bad link or an empty codec list.</summary>
     public void Validate()
     {
         if (!(FlopsPerSecond > 0) || double.IsInfinity(FlopsPerSecond))
         {
             throw new PartitionException(string.Create(CultureInfo.InvariantCulture, $"Device speed must be positive and finite; got {FlopsPerSecond} FLOP/s."));
+        }
+
+        if (!(Tolerance >= 0 && Tolerance < 1))
+        {
+            throw new PartitionException(string.Create(CultureInfo.InvariantCulture, $"The planner's tolerance must be at least 0 and below 1; got {Tolerance}."));
         }
 
         ArgumentNullException.ThrowIfNull(Link);

@@ -28,16 +28,33 @@ public sealed class ObjectivePartitionerTests(ResNet18AnalysisFixture fixture)
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public void UnlimitedBandwidth_Throughput_BalancesComputeLikeThePlainPartitioner(int stages)
+    public void UnlimitedBandwidth_Throughput_WithoutTolerance_BalancesComputeLikeThePlainPartitioner(int stages)
+    {
+        var analysis = fixture.Analysis;
+
+        var plan = ObjectivePartitioner.Plan(analysis, stages, PlanObjective.Throughput, new PlanCosts(10 * GigaFlops, LinkProfile.Unlimited) { Tolerance = 0 });
+
+        var balanced = ModelPartitioner.Plan(analysis, stages);
+        Assert.Equal(balanced.CutPositions, plan.Partition.CutPositions);
+        Assert.Equal(balanced.BottleneckTime / (10 * GigaFlops), plan.BottleneckSeconds, 12);
+        Assert.All(plan.Links, link => Assert.Equal(0, link.OccupancySeconds));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void UnlimitedBandwidth_Throughput_StaysWithinTheToleranceOfBalancedAndMovesNoMoreBytes(int stages)
     {
         var analysis = fixture.Analysis;
 
         var plan = ObjectivePartitioner.Plan(analysis, stages, PlanObjective.Throughput, new PlanCosts(10 * GigaFlops, LinkProfile.Unlimited));
 
         var balanced = ModelPartitioner.Plan(analysis, stages);
-        Assert.Equal(balanced.CutPositions, plan.Partition.CutPositions);
-        Assert.Equal(balanced.BottleneckTime / (10 * GigaFlops), plan.BottleneckSeconds, 12);
-        Assert.All(plan.Links, link => Assert.Equal(0, link.OccupancySeconds));
+        var best = balanced.BottleneckTime / (10 * GigaFlops);
+        Assert.InRange(plan.BottleneckSeconds, best * (1 - 1e-12), best * Math.Pow(1 + PlanCosts.DefaultTolerance, stages));
+        Assert.NotEqual(balanced.CutPositions, plan.Partition.CutPositions);
+        Assert.True(plan.Partition.BoundaryBytes <= balanced.BoundaryBytes, $"{plan.Partition.BoundaryBytes} bytes against {balanced.BoundaryBytes}");
     }
 
     [Fact]
@@ -64,6 +81,45 @@ public sealed class ObjectivePartitionerTests(ResNet18AnalysisFixture fixture)
         Assert.Equal(2, fast.Partition.Stages.Count);
         Assert.True(fast.Partition.Stages[1].FlopsShare > 0.9, $"server share {fast.Partition.Stages[1].FlopsShare}");
         Assert.Single(slow.Partition.Stages);
+    }
+
+    // ResNet18's cuts with the fewest bytes (100352) run from 58 (after Plus363) to 73 (after ReLU393).
+    [Theory]
+    [InlineData(1.00, 1.02)]
+    [InlineData(1.02, 1.00)]
+    [InlineData(1.19, 1.20)]
+    public void Latency_AlikeDevicesMeasuredAPercentApart_KeepTheLatestOfTheCheapestCuts(double originSpeed, double nextSpeed)
+    {
+        var devices = new[] { new DeviceProfile("device-1", originSpeed, long.MaxValue), new DeviceProfile("device-2", nextSpeed, long.MaxValue) };
+        var costs = new PlanCosts(10 * GigaFlops, LinkProfile.FromMegabits(10, 0.5));
+
+        var plan = ObjectivePartitioner.Plan(fixture.Analysis, 2, PlanObjective.Latency, costs, devices);
+
+        Assert.Equal(73, plan.Partition.CutPositions.Single());
+        Assert.Equal(100352, plan.Partition.BoundaryBytes);
+    }
+
+    [Fact]
+    public void Latency_WithoutTolerance_FollowsTheFasterMeasuredDevice()
+    {
+        var devices = new[] { new DeviceProfile("device-1", 1.19, long.MaxValue), new DeviceProfile("device-2", 1.20, long.MaxValue) };
+        var costs = new PlanCosts(10 * GigaFlops, LinkProfile.FromMegabits(10, 0.5)) { Tolerance = 0 };
+
+        var plan = ObjectivePartitioner.Plan(fixture.Analysis, 2, PlanObjective.Latency, costs, devices);
+
+        Assert.Equal(58, plan.Partition.CutPositions.Single());
+    }
+
+    [Fact]
+    public void Latency_ClearlyFasterNextDevice_StillTakesTheWork()
+    {
+        var devices = new[] { new DeviceProfile("device-1", 1.0, long.MaxValue), new DeviceProfile("device-2", 1.5, long.MaxValue) };
+        var costs = new PlanCosts(10 * GigaFlops, LinkProfile.FromMegabits(10, 0.5));
+
+        var plan = ObjectivePartitioner.Plan(fixture.Analysis, 2, PlanObjective.Latency, costs, devices);
+
+        // 59 is 58 and one ReLU more: within the tolerance, the later of the two.
+        Assert.Equal(59, plan.Partition.CutPositions.Single());
     }
 
     [Fact]
@@ -112,6 +168,18 @@ public sealed class ObjectivePartitionerTests(ResNet18AnalysisFixture fixture)
         var error = Assert.Throws<PartitionException>(() => ObjectivePartitioner.Plan(fixture.Analysis, 2, PlanObjective.Latency, costs));
 
         Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-0.01)]
+    public void ToleranceOutsideTheUnitInterval_IsRejected(double tolerance)
+    {
+        var costs = new PlanCosts(GigaFlops, LinkProfile.Unlimited) { Tolerance = tolerance };
+
+        var error = Assert.Throws<PartitionException>(() => ObjectivePartitioner.Plan(fixture.Analysis, 2, PlanObjective.Latency, costs));
+
+        Assert.Equal($"The planner's tolerance must be at least 0 and below 1; got {tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}.", error.Message);
     }
 
     [Fact]
