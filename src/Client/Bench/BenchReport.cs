@@ -67,6 +67,9 @@ public sealed record BenchReport(
     /// <summary>The same pipeline deployed with dynamic batching (at most 4 rows, no wait), in the same windows' rounds.</summary>
     public double PipelineBatchedRps { get; init; }
 
+    /// <summary>Timed requests behind each of the hop's medians (1 and 2 stages), on the loopback fleet and on each TLS bench fleet.</summary>
+    public int HopRuns => Settings.Runs * HopModel.PairsPerRound;
+
     /// <summary>The 1 MiB hop on a plain and on a TLS fleet of two silos, timed in alternation.</summary>
     public TlsHopFigures TlsHop { get; init; } = new(0, 0);
 
@@ -104,6 +107,7 @@ public sealed record BenchReport(
             ["baseline_ort_threads"] = BaselineOrtThreads,
             ["tls_hop_overhead_ms_1mb"] = Statistics.Round(TlsHop.TlsMilliseconds),
             ["plain_hop_overhead_ms_1mb_beside_tls"] = Statistics.Round(TlsHop.PlainMilliseconds),
+            ["hop_runs"] = HopRuns,
             ["shaped_links"] = ShapedLinks.Select(s => new Dictionary<string, object>
             {
                 ["mbit"] = s.Megabits,

@@ -18,6 +18,12 @@ public static class HopModel
 
     public const long Elements = 1 << 18;
 
+    /// <summary>
+    /// Hop request pairs timed per bench round. A hop takes about a millisecond, a few percent of a ResNet18 round, and
+    /// its median over one pair per round moved by a third between runs (0.68 and 1.07 ms).
+    /// </summary>
+    public const int PairsPerRound = 10;
+
     /// <summary>The request both benches send it: 1 MiB of small repeating values.</summary>
     public static NamedTensor[] Input() =>
         [NamedTensor.FromFloats(InputName, [1, Elements], Enumerable.Range(0, (int)Elements).Select(i => (i % 13) * 0.25f).ToArray())];

@@ -20,7 +20,8 @@ public sealed record LoopbackFigures(
 /// <summary>
 /// Four silo processes on loopback, every ResNet18 request entering at device-1: single-request latency for 1 to 4
 /// stages, bytes and accuracy per codec on 3 stages, and the 1 MiB hop. Each round times the whole model in this
-/// process and one request of every deployment back to back, so a load change on the machine hits both sides.
+/// process and one request of every deployment back to back, so a load change on the machine hits both sides, then
+/// <see cref="HopModel.PairsPerRound"/> pairs of hop requests (1 stage, then 2).
 /// </summary>
 public sealed class LoopbackBench(BenchSettings settings, IProgress<string> progress)
 {
@@ -65,37 +66,53 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
         await fleet.DeployAsync("bench-hop2", HopModelName, 2);
         var hopInput = HopModel.Input();
 
-        var targets = new List<(string Deployment, IReadOnlyList<NamedTensor> Inputs)>();
-        targets.AddRange(splits.Select(d => (d, input)));
-        targets.AddRange(codecs.Skip(1).Select(c => (c.Deployment, input)));
-        targets.Add(("bench-hop1", hopInput));
-        targets.Add(("bench-hop2", hopInput));
+        var targets = new List<string>(splits);
+        targets.AddRange(codecs.Skip(1).Select(c => c.Deployment));
+        var hops = new[] { "bench-hop1", "bench-hop2" };
         progress.Report($"warming up ({settings.WarmupRuns} request(s) per deployment)");
         for (var i = 0; i < settings.WarmupRuns; i++)
         {
             whole.Run(input);
-            foreach (var (deployment, inputs) in targets)
+            foreach (var deployment in targets)
             {
-                await fleet.InferAsync(deployment, inputs);
+                await fleet.InferAsync(deployment, input);
+            }
+
+            for (var pair = 0; pair < HopModel.PairsPerRound; pair++)
+            {
+                foreach (var deployment in hops)
+                {
+                    await fleet.InferAsync(deployment, hopInput);
+                }
             }
         }
 
         progress.Report($"timing {settings.Runs} rounds");
         var baseline = new List<double>();
-        var latency = targets.ToDictionary(t => t.Deployment, _ => new List<double>());
-        var compute = targets.ToDictionary(t => t.Deployment, _ => new List<double>());
+        var latency = targets.Concat(hops).ToDictionary(t => t, _ => new List<double>());
+        var compute = targets.ToDictionary(t => t, _ => new List<double>());
         for (var round = 0; round < settings.Runs; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var watch = Stopwatch.StartNew();
             whole.Run(input);
             baseline.Add(watch.Elapsed.TotalMilliseconds);
-            foreach (var (deployment, inputs) in targets)
+            foreach (var deployment in targets)
             {
                 watch.Restart();
-                var result = await fleet.InferAsync(deployment, inputs);
+                var result = await fleet.InferAsync(deployment, input);
                 latency[deployment].Add(watch.Elapsed.TotalMilliseconds);
                 compute[deployment].Add(result.Hops.Sum(h => h.Milliseconds));
+            }
+
+            for (var pair = 0; pair < HopModel.PairsPerRound; pair++)
+            {
+                foreach (var deployment in hops)
+                {
+                    watch.Restart();
+                    await fleet.InferAsync(deployment, hopInput);
+                    latency[deployment].Add(watch.Elapsed.TotalMilliseconds);
+                }
             }
         }
 

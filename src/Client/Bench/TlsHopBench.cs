@@ -16,9 +16,6 @@ public sealed class TlsHopBench(BenchSettings settings, IProgress<string> progre
 {
     private const string Model = "hop1mib";
 
-    // A hop request takes about a millisecond: many more of them than of the ResNet18 rounds fit in the same time.
-    private const int RequestsPerRun = 10;
-
     public async Task<TlsHopFigures> RunAsync(CancellationToken cancellationToken)
     {
         progress.Report("starting two fleets of 2 silos, one plain and one over TLS");
@@ -26,8 +23,8 @@ public sealed class TlsHopBench(BenchSettings settings, IProgress<string> progre
         await using var tls = await StartAsync(LoopbackBench.Options with { Tls = true }, cancellationToken);
         var input = HopModel.Input();
 
-        var warmup = settings.WarmupRuns * RequestsPerRun;
-        var runs = settings.Runs * RequestsPerRun;
+        var warmup = settings.WarmupRuns * HopModel.PairsPerRound;
+        var runs = settings.Runs * HopModel.PairsPerRound;
         progress.Report($"timing the 1 MiB hop, plain and over TLS ({runs} rounds)");
         var times = new[] { plain, tls }.ToDictionary(f => f, _ => (One: new List<double>(), Two: new List<double>()));
         for (var round = 0; round < warmup + runs; round++)

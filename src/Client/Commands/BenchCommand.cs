@@ -99,7 +99,7 @@ public static class BenchCommand
 
         AnsiConsole.Write(codecs);
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]hop[/]: 1 MiB over one device boundary costs {report.HopOverheadMilliseconds:F2} ms (2 stages {report.HopTwoStageMilliseconds:F2} ms - 1 stage {report.HopOneStageMilliseconds:F2} ms)");
+            $"[bold]hop[/]: 1 MiB over one device boundary costs {report.HopOverheadMilliseconds:F2} ms (2 stages {report.HopTwoStageMilliseconds:F2} ms - 1 stage {report.HopOneStageMilliseconds:F2} ms, medians of {report.HopRuns} requests each)");
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]hop over TLS[/]: {report.TlsHop.TlsMilliseconds:F2} ms, against {report.TlsHop.PlainMilliseconds:F2} ms on a plain fleet timed in the same rounds");
         var throughput = new Table().AddColumns("throughput", "requests/s");

@@ -31,6 +31,9 @@ public sealed class BenchCommandTests
             Assert.All(["tls_hop_overhead_ms_1mb", "plain_hop_overhead_ms_1mb_beside_tls"], key => Assert.InRange(summary.GetProperty(key).GetDouble(), 0.01, 1000));
             Assert.Equal(JsonValueKind.Number, summary.GetProperty("hop_overhead_ms_1mb").ValueKind);
 
+            // Quick: 3 rounds of 10 hop pairs.
+            Assert.Equal(30, summary.GetProperty("hop_runs").GetInt32());
+
             // The devices' own call filters count what arrived: float32, then half of it, then a quarter.
             var bytes = summary.GetProperty("bytes_per_request");
             var none = bytes.GetProperty("none").GetInt64();
