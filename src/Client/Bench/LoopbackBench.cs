@@ -68,7 +68,7 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
 
         var targets = new List<string>(splits);
         targets.AddRange(codecs.Skip(1).Select(c => c.Deployment));
-        var hops = new[] { "bench-hop1", "bench-hop2" };
+        var hop = new HopTimes(fleet, "bench-hop1", "bench-hop2");
         progress.Report($"warming up ({settings.WarmupRuns} request(s) per deployment)");
         for (var i = 0; i < settings.WarmupRuns; i++)
         {
@@ -78,18 +78,12 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
                 await fleet.InferAsync(deployment, input);
             }
 
-            for (var pair = 0; pair < HopModel.PairsPerRound; pair++)
-            {
-                foreach (var deployment in hops)
-                {
-                    await fleet.InferAsync(deployment, hopInput);
-                }
-            }
+            await hop.TimePairsAsync(hopInput, HopModel.PairsPerRound, record: false);
         }
 
         progress.Report($"timing {settings.Runs} rounds");
         var baseline = new List<double>();
-        var latency = targets.Concat(hops).ToDictionary(t => t, _ => new List<double>());
+        var latency = targets.ToDictionary(t => t, _ => new List<double>());
         var compute = targets.ToDictionary(t => t, _ => new List<double>());
         for (var round = 0; round < settings.Runs; round++)
         {
@@ -105,15 +99,7 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
                 compute[deployment].Add(result.Hops.Sum(h => h.Milliseconds));
             }
 
-            for (var pair = 0; pair < HopModel.PairsPerRound; pair++)
-            {
-                foreach (var deployment in hops)
-                {
-                    watch.Restart();
-                    await fleet.InferAsync(deployment, hopInput);
-                    latency[deployment].Add(watch.Elapsed.TotalMilliseconds);
-                }
-            }
+            await hop.TimePairsAsync(hopInput, HopModel.PairsPerRound, record: true);
         }
 
         var baselineMs = Statistics.Median(baseline);
@@ -132,7 +118,7 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
                 codec.Name, links, TensorComparison.MaxAbsDiff(exact, output), TensorComparison.CosineSimilarity(exact, output), Statistics.Median(latency[codec.Deployment])));
         }
 
-        return new LoopbackFigures(baselineMs, splitFigures, codecFigures, Statistics.Median(latency["bench-hop1"]), Statistics.Median(latency["bench-hop2"]));
+        return new LoopbackFigures(baselineMs, splitFigures, codecFigures, hop.OneStageMilliseconds, hop.TwoStagesMilliseconds);
     }
 
     private static NamedTensor Output(InferenceResult result) => result.Outputs.Single(o => o.Name == ResNet18.OutputName).ToNamedTensor();

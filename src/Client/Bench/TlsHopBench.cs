@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using EdgeCluster.Client.Fleet;
-using EdgeCluster.Onnx.Tensors;
 
 namespace EdgeCluster.Client.Bench;
 
@@ -26,32 +24,17 @@ public sealed class TlsHopBench(BenchSettings settings, IProgress<string> progre
         var warmup = settings.WarmupRuns * HopModel.PairsPerRound;
         var runs = settings.Runs * HopModel.PairsPerRound;
         progress.Report($"timing the 1 MiB hop, plain and over TLS ({runs} rounds)");
-        var times = new[] { plain, tls }.ToDictionary(f => f, _ => (One: new List<double>(), Two: new List<double>()));
+        var times = new[] { plain, tls }.Select(fleet => new HopTimes(fleet, "hop1", "hop2")).ToArray();
         for (var round = 0; round < warmup + runs; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var (fleet, (one, two)) in times)
+            foreach (var fleetTimes in times)
             {
-                var oneStage = await TimeAsync(fleet, "hop1", input);
-                var twoStages = await TimeAsync(fleet, "hop2", input);
-                if (round >= warmup)
-                {
-                    one.Add(oneStage);
-                    two.Add(twoStages);
-                }
+                await fleetTimes.TimePairsAsync(input, 1, record: round >= warmup);
             }
         }
 
-        return new TlsHopFigures(Hop(times[plain]), Hop(times[tls]));
-    }
-
-    private static double Hop((List<double> One, List<double> Two) times) => Statistics.Median(times.Two) - Statistics.Median(times.One);
-
-    private static async Task<double> TimeAsync(BenchFleet fleet, string deployment, IReadOnlyList<NamedTensor> input)
-    {
-        var watch = Stopwatch.StartNew();
-        await fleet.InferAsync(deployment, input);
-        return watch.Elapsed.TotalMilliseconds;
+        return new TlsHopFigures(times[0].OverheadMilliseconds, times[1].OverheadMilliseconds);
     }
 
     private async Task<BenchFleet> StartAsync(FleetLaunchOptions options, CancellationToken cancellationToken)
