@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeCluster.Onnx.Graph;
 using EdgeCluster.Onnx.Partitioning;
 using EdgeCluster.Onnx.Tests.Graph;
@@ -39,14 +40,67 @@ public sealed class ModelPartitionerTests(ResNet18AnalysisFixture fixture)
     }
 
     [Fact]
-    public void ResNet18_TwoStagePlanIsTheBestSingleCut()
+    public void ResNet18_WithoutTolerance_TwoStagePlanIsTheBestSingleCut()
     {
         var analysis = fixture.Analysis;
 
-        var plan = ModelPartitioner.Plan(analysis, 2);
+        var plan = ModelPartitioner.Plan(analysis, 2, tolerance: 0);
 
         var best = analysis.ValidCuts.Min(c => Math.Max(analysis.Flops(0, c.Position), analysis.Flops(c.Position, 74)));
         Assert.Equal(best, plan.BottleneckTime);
+        Assert.Equal([36], plan.CutPositions);
+    }
+
+    [Theory]
+    [InlineData(2, new[] { 34 }, new[] { "ReLU315_Output_0" })]
+    [InlineData(3, new[] { 27, 50 }, new[] { "ReLU301_Output_0", "ReLU347_Output_0" })]
+    [InlineData(4, new[] { 18, 43, 59 }, new[] { "ReLU283_Output_0", "ReLU333_Output_0", "ReLU365_Output_0" })]
+    public void ResNet18_DefaultPlan_CutsBetweenResidualBlocks(int stages, int[] cuts, string[] tensors)
+    {
+        var analysis = fixture.Analysis;
+
+        var plan = ModelPartitioner.Plan(analysis, stages);
+
+        var exact = ModelPartitioner.Plan(analysis, stages, tolerance: 0);
+        Assert.Equal(cuts, plan.CutPositions);
+        Assert.Equal(tensors, plan.Cuts.Select(Assert.Single));
+        Assert.InRange(plan.BottleneckTime, exact.BottleneckTime, exact.BottleneckTime * (1 + ModelPartitioner.DefaultTolerance));
+        Assert.True(plan.BoundaryBytes < exact.BoundaryBytes, $"{plan.BoundaryBytes} bytes against {exact.BoundaryBytes}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.02)]
+    [InlineData(0.05)]
+    [InlineData(0.2)]
+    public void ThreeStagePlan_MovesTheFewestBytesOfAllSplitsWithinTheTolerance(double tolerance)
+    {
+        var analysis = fixture.Analysis;
+        var positions = analysis.ValidCuts.Select(c => c.Position).ToArray();
+        var bytes = analysis.ValidCuts.ToDictionary(c => c.Position, c => c.Bytes);
+        double Bottleneck(int first, int second) =>
+            Math.Max(analysis.Flops(0, first), Math.Max(analysis.Flops(first, second), analysis.Flops(second, 74)));
+        var pairs = positions.SelectMany(first => positions.Where(second => second > first), (first, second) => (First: first, Second: second)).ToArray();
+        var limit = pairs.Min(p => Bottleneck(p.First, p.Second)) * (1 + tolerance);
+        var fewest = pairs.Where(p => Bottleneck(p.First, p.Second) <= limit).Min(p => bytes[p.First] + bytes[p.Second]);
+
+        var plan = ModelPartitioner.Plan(analysis, 3, tolerance: tolerance);
+
+        Assert.Equal(fewest, plan.BoundaryBytes);
+        Assert.True(plan.BottleneckTime <= limit, $"bottleneck {plan.BottleneckTime} above {limit}");
+    }
+
+    [Theory]
+    [InlineData(-0.01)]
+    [InlineData(1.0)]
+    [InlineData(double.NaN)]
+    public void ToleranceOutsideZeroToOne_IsRejectedNamingIt(double tolerance)
+    {
+        var e = Assert.Throws<PartitionException>(() => ModelPartitioner.Plan(fixture.Analysis, 2, tolerance: tolerance));
+
+        Assert.Equal(
+            string.Create(CultureInfo.InvariantCulture, $"The partitioner's balance tolerance must be at least 0 and below 1; got {tolerance}."),
+            e.Message);
     }
 
     [Fact]

@@ -49,6 +49,18 @@ public sealed class SplitVerifierTests(ResNet18AnalysisFixture fixture)
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    public void ResNet18_DefaultPlansAreBitIdentical(int stages)
+    {
+        var result = SplitVerifier.Verify(fixture.Analysis, stages);
+
+        Assert.All(result.Cuts, cut => Assert.Single(cut));
+        Assert.Equal(0, result.MaxAbsDiff);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     public void Transformer_Verifies(int stages)
     {
         var result = SplitVerifier.Verify(OnnxGraph.Load(TransformerModel.Build()), stages, seed: 3);
