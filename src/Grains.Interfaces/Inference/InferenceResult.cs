@@ -15,4 +15,11 @@ public sealed record InferenceResult(
     /// <summary>How often a stage call of this request was repeated after a device failed or left (0: none).</summary>
     [Id(4)]
     public int Retries { get; init; }
+
+    /// <summary>
+    /// True on the answer that goes up the chain once the last stage handed the origin the result directly: it carries
+    /// no outputs.
+    /// </summary>
+    [Id(5)]
+    public bool AnsweredOrigin { get; init; }
 }

@@ -11,4 +11,20 @@ public sealed record StageRequest(
     [property: Id(3)] int RouteVersion,
     [property: Id(4)] string OriginDevice,
     [property: Id(5)] TensorPayload[] Tensors,
-    [property: Id(6)] string[] OutputNames);
+    [property: Id(6)] string[] OutputNames)
+{
+    /// <summary>
+    /// Set by the origin when it waits for the last stage to hand it the result directly (see <see cref="OriginAnswer"/>);
+    /// null: the result goes back up the chain of stages.
+    /// </summary>
+    [Id(7)]
+    public string? AnswerToken { get; init; }
+
+    /// <summary>The hops of the stages before this one, for a result handed straight to the origin.</summary>
+    [Id(8)]
+    public StageHop[] UpstreamHops { get; init; } = [];
+
+    /// <summary>Stage calls repeated before this one reached its device, for a result handed straight to the origin.</summary>
+    [Id(9)]
+    public int Retries { get; init; }
+}

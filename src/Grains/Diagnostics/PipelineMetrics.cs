@@ -39,6 +39,9 @@ public static class PipelineMetrics
     public static readonly Counter<long> Retries = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
         "edgecluster.request.retries", "{retry}", "Stage calls retried after a device failed");
 
+    public static readonly Counter<long> OriginAnswers = EdgeClusterDiagnostics.Meter.CreateCounter<long>(
+        "edgecluster.request.origin_answers", "{request}", "Results a last stage handed straight to the request's origin device");
+
     public static readonly Histogram<double> RequestDuration = EdgeClusterDiagnostics.Meter.CreateHistogram<double>(
         "edgecluster.request.duration", "ms", "End-to-end time of a request, measured at its origin device");
 

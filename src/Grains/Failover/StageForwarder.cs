@@ -110,7 +110,7 @@ public sealed class StageForwarder
             TensorPayload.TotalBytes(request.Tensors),
             new KeyValuePair<string, object?>(MetricTags.Source, _device),
             new KeyValuePair<string, object?>(MetricTags.Target, target));
-        var call = request with { RouteVersion = hop.Route.Version };
+        var call = request with { RouteVersion = hop.Route.Version, Retries = request.Retries + hop.Attempts - 1 };
         if (await _link.TryRunStageAsync(target, key, call, expected) is { } viaLink)
         {
             return viaLink;

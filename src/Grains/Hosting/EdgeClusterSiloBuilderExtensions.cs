@@ -29,6 +29,7 @@ public static class EdgeClusterSiloBuilderExtensions
         services.AddSingleton<ShardComputeQueue>();
         services.AddSingleton<OpenShardSessions>();
         services.AddSingleton<StageRunners>();
+        services.AddSingleton<OriginAnswers>();
         services.AddOptions<ActivationTransferOptions>().BindConfiguration(ActivationTransferOptions.Section);
         services.AddSingleton<ActivationAssembler>();
         services.AddOptions<ActivationLinkOptions>().BindConfiguration(ActivationLinkOptions.Section);

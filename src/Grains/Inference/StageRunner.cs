@@ -101,8 +101,13 @@ public sealed class StageRunner
         {
             try
             {
-                var result = await RunStageAsync(new StageRequest(
-                    request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames));
+                var first = new StageRequest(request.RequestId, request.Deployment, 0, route.Version, request.OriginDevice, request.Inputs, request.OutputNames);
+
+                // From the third stage on, the last stage's answer would climb back through stages that only pass it on.
+                using var wait = route.Stages.Length > 2 ? _services.Answers.Expect() : null;
+                var result = wait is null
+                    ? await RunStageAsync(first)
+                    : await FirstAnswerAsync(RunStageAsync(first with { AnswerToken = wait.Token }), wait.Answered);
                 return restarts > 0 ? result with { Retries = result.Retries + restarts } : result;
             }
             catch (RouteChangedException) when (restarts < MaxRestartsFromOrigin)
@@ -120,6 +125,23 @@ public sealed class StageRunner
                     EdgeClusterErrorKind.Unavailable, $"Request {request.RequestId} could not reach its deployment '{request.Deployment}': {exception.Message}", exception);
             }
         }
+    }
+
+    /// <summary>
+    /// The result from whichever comes first: the last stage handing it over directly, or the chain's answer (which
+    /// carries it when the last stage could not hand it over). Once handed over, the chain's outcome no longer matters.
+    /// </summary>
+    private static async Task<InferenceResult> FirstAnswerAsync(Task<InferenceResult> chain, Task<InferenceResult> answered)
+    {
+        if (await Task.WhenAny(chain, answered) == answered)
+        {
+            _ = chain.ContinueWith(
+                static ended => _ = ended.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await answered;
+        }
+
+        var result = await chain;
+        return result.AnsweredOrigin ? await answered : result;
     }
 
     private async Task<InferenceResult> RunStageAsync(StageRequest request)
@@ -179,7 +201,8 @@ public sealed class StageRunner
                 ReleaseLinkBuffers(arrived, outputs);
             }
 
-            return new InferenceResult(request.RequestId, outputs, [hop]);
+            var result = new InferenceResult(request.RequestId, outputs, [hop]);
+            return request.AnswerToken is null ? result : await AnswerOriginAsync(request, result, activity);
         }
 
         if (request.Stage > 0)
@@ -189,7 +212,14 @@ public sealed class StageRunner
         }
 
         var next = route.Stages[stage.Index + 1];
-        var downstream = await _forwarder.ForwardAsync(request with { Stage = next.Index, RouteVersion = route.Version, Tensors = forward }, route);
+        var onward = request with
+        {
+            Stage = next.Index,
+            RouteVersion = route.Version,
+            Tensors = forward,
+            UpstreamHops = request.AnswerToken is null ? [] : [.. request.UpstreamHops, hop],
+        };
+        var downstream = await _forwarder.ForwardAsync(onward, route);
 
         // Only after an answer: a failed hop may have left a call still reading them. A local next stage may answer with one of them.
         foreach (var array in lent!)
@@ -201,6 +231,38 @@ public sealed class StageRunner
         }
 
         return downstream with { Hops = [hop, .. downstream.Hops] };
+    }
+
+    /// <summary>
+    /// Hands the whole result to the waiting origin and answers up the chain without outputs; when the origin does not
+    /// take it (no request waits for it any more, or its link is down), the result goes up the chain as before.
+    /// </summary>
+    private async Task<InferenceResult> AnswerOriginAsync(StageRequest request, InferenceResult result, Activity? activity)
+    {
+        var answer = new OriginAnswer(
+            request.AnswerToken!, result with { Hops = [.. request.UpstreamHops, .. result.Hops], Retries = request.Retries });
+        bool taken;
+        try
+        {
+            taken = request.OriginDevice == _services.Device
+                ? _services.Answers.TryAccept(answer)
+                : await _services.Link.TryAnswerOriginAsync(request.OriginDevice, answer);
+        }
+        catch (Exception exception)
+        {
+            // Whatever stopped the hand-over, the chain still reaches the origin.
+            activity?.SetTag("edgecluster.answer_origin_error", exception.Message);
+            taken = false;
+        }
+
+        activity?.SetTag("edgecluster.answered_origin", taken);
+        if (!taken)
+        {
+            return result;
+        }
+
+        PipelineMetrics.OriginAnswers.Add(1, new KeyValuePair<string, object?>("device", _services.Device));
+        return result with { Outputs = [], AnsweredOrigin = true };
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class StageRunners(
     ActivationLinkStaging link,
     OpenShardSessions sessions,
     ShardComputeQueue compute,
+    OriginAnswers answers,
     IOptions<ActivationTransferOptions> transfer)
 {
     private readonly ConcurrentDictionary<string, StageRunner> _runners = new(StringComparer.Ordinal);
@@ -46,6 +47,8 @@ public sealed class StageRunners(
     public OpenShardSessions Sessions => sessions;
 
     public ShardComputeQueue Compute => compute;
+
+    public OriginAnswers Answers => answers;
 
     public ActivationTransferOptions Transfer => transfer.Value;
 

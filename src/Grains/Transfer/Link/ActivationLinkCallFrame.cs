@@ -10,6 +10,9 @@ public enum ActivationLinkMethod : byte
 
     /// <summary><see cref="Interfaces.Inference.IPipelineStageGrain.RunAsync"/>, from one stage to the next.</summary>
     RunStage = 2,
+
+    /// <summary>A request's result (an <see cref="Interfaces.Inference.OriginAnswer"/>), from its last stage to its origin.</summary>
+    AnswerOrigin = 3,
 }
 
 /// <summary>

@@ -14,8 +14,10 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// Runs a stage call that arrived on this silo's link on the deployment's <see cref="StageRunner"/>, the same code an
 /// Orleans call to the stage grain runs (retries, the origin's duplicate guard), without a second, local message.
 /// The answer is the serialized result, or the serialized exception; a malformed call is answered with an error naming it.
+/// A last stage's <see cref="OriginAnswer"/> for a request of this origin is handed to the request that waits for it.
 /// </summary>
-public sealed class ActivationLinkCallHandler(StageRunners runners, TensorTrafficLedger ledger, Serializer serializer, ILocalSiloDetails silo)
+public sealed class ActivationLinkCallHandler(
+    StageRunners runners, OriginAnswers answers, TensorTrafficLedger ledger, Serializer serializer, ILocalSiloDetails silo)
 {
     private long _served;
 
@@ -50,6 +52,13 @@ public sealed class ActivationLinkCallHandler(StageRunners runners, TensorTraffi
         {
             throw EdgeClusterException.InvalidArgument(
                 $"The link of device '{silo.Name}' was asked to call '{call.GrainKey}', a stage of another device.");
+        }
+
+        if (call.Method == ActivationLinkMethod.AnswerOrigin)
+        {
+            // The answer to the last stage says whether a request took the result; when none did, the chain carries it.
+            var answer = Deserialize<OriginAnswer>(call, body);
+            return Task.FromResult(new InferenceResult(answer.Result.RequestId, [], []) { AnsweredOrigin = answers.TryAccept(answer) });
         }
 
         var parts = call.GrainKey.Split(DeviceGrainKey.Separator);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using EdgeCluster.Grains.Diagnostics;
+using EdgeCluster.Grains.Interfaces.Devices;
 using EdgeCluster.Grains.Interfaces.Diagnostics;
 using EdgeCluster.Grains.Interfaces.Inference;
 using EdgeCluster.Grains.Interfaces.Tensors;
@@ -93,6 +94,18 @@ public sealed class ActivationLinkStaging(
         var spin = expectedMilliseconds > 0 && expectedMilliseconds <= options.SpinForAnswer.TotalMilliseconds ? options.SpinForAnswer : TimeSpan.Zero;
         return TryCallAsync(
             target, ActivationLinkMethod.RunStage, grainKey, request.RequestId, request.Tensors, staged => request with { Tensors = staged }, spin);
+    }
+
+    /// <summary>
+    /// Hands a request's result to its origin through the origin's link: true when the request there took it; false
+    /// when no request waits for it or the link cannot take the call.
+    /// </summary>
+    public async Task<bool> TryAnswerOriginAsync(string origin, OriginAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var taken = await TryCallAsync(
+            origin, ActivationLinkMethod.AnswerOrigin, DeviceGrainKey.Create(origin, "answers"), answer.Result.RequestId, [], _ => answer);
+        return taken?.AnsweredOrigin == true;
     }
 
     public ValueTask DisposeAsync() => _sender.DisposeAsync();
