@@ -2,7 +2,9 @@ namespace EdgeCluster.Client.Bench;
 
 /// <summary>Latency of a K-stage ResNet18 deployment against the whole model in this process.</summary>
 /// <param name="ComputeMilliseconds">Median over requests of the stages' ONNX Runtime time summed.</param>
-public sealed record SplitLatency(int Stages, double Milliseconds, double ComputeMilliseconds, double Ratio);
+/// <param name="Ratio">Median over rounds of the request's latency over the same round's baseline.</param>
+/// <param name="RatioOfMedians">Median latency over median baseline.</param>
+public sealed record SplitLatency(int Stages, double Milliseconds, double ComputeMilliseconds, double Ratio, double RatioOfMedians);
 
 /// <summary>What one codec did to a three-stage ResNet18 request.</summary>
 /// <param name="LinkBytes">Bytes each stage after the first received, as that device counted them.</param>
@@ -94,6 +96,7 @@ public sealed record BenchReport(
             ["best_split_ms"] = shapedWorst is null ? null : Statistics.Round(shapedWorst.BestMilliseconds),
             ["hop_overhead_ms_1mb"] = Statistics.Round(HopOverheadMilliseconds),
             ["split_latency_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.Milliseconds)),
+            ["split_latency_ratio_of_medians"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.RatioOfMedians, 4)),
             ["split_compute_ms"] = Splits.ToDictionary(s => s.Stages.ToString(System.Globalization.CultureInfo.InvariantCulture), s => Statistics.Round(s.ComputeMilliseconds)),
             ["link_bytes"] = Codecs.ToDictionary(c => c.Codec, c => c.LinkBytes),
             ["int8_max_abs_diff"] = Codecs.FirstOrDefault(c => c.Codec == "int8")?.MaxAbsDiff,

@@ -19,8 +19,9 @@ public sealed record LoopbackFigures(
 
 /// <summary>
 /// Four silo processes on loopback, every ResNet18 request entering at device-1: single-request latency for 1 to 4
-/// stages, bytes and accuracy per codec on 3 stages, and the 1 MiB hop. Each round times the whole model in this
-/// process and one request of every deployment back to back, so a load change on the machine hits both sides, then
+/// stages (each against the baseline of its own round), bytes and accuracy per codec on 3 stages, and the 1 MiB hop.
+/// Each round times the whole model in this process and one request of every deployment back to back, so a load
+/// change on the machine hits both sides, then
 /// <see cref="HopModel.PairsPerRound"/> pairs of hop requests (1 stage, then 2).
 /// </summary>
 public sealed class LoopbackBench(BenchSettings settings, IProgress<string> progress)
@@ -104,7 +105,11 @@ public sealed class LoopbackBench(BenchSettings settings, IProgress<string> prog
 
         var baselineMs = Statistics.Median(baseline);
         var splitFigures = splits.Select((d, i) => new SplitLatency(
-            i + 1, Statistics.Median(latency[d]), Statistics.Median(compute[d]), Statistics.Median(latency[d]) / baselineMs)).ToArray();
+            i + 1,
+            Statistics.Median(latency[d]),
+            Statistics.Median(compute[d]),
+            Statistics.MedianRatio(latency[d], baseline),
+            Statistics.Median(latency[d]) / baselineMs)).ToArray();
 
         var codecFigures = new List<CodecFigures>();
         foreach (var codec in codecs)

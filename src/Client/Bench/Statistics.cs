@@ -15,5 +15,22 @@ public static class Statistics
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>
+    /// The median of <paramref name="numerators"/>[i] / <paramref name="denominators"/>[i]: a ratio of two timings
+    /// taken side by side, which a machine that speeds up and slows down for seconds at a time moves far less than a
+    /// ratio of medians taken over the whole run.
+    /// </summary>
+    public static double MedianRatio(IReadOnlyList<double> numerators, IReadOnlyList<double> denominators)
+    {
+        ArgumentNullException.ThrowIfNull(numerators);
+        ArgumentNullException.ThrowIfNull(denominators);
+        if (numerators.Count != denominators.Count)
+        {
+            throw new ArgumentException($"{numerators.Count} numerators cannot be paired with {denominators.Count} denominators.", nameof(denominators));
+        }
+
+        return Median(numerators.Select((value, i) => value / denominators[i]));
+    }
+
     public static double Round(double value, int digits = 3) => Math.Round(value, digits);
 }

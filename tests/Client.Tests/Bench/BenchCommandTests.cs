@@ -26,7 +26,9 @@ public sealed class BenchCommandTests
             Assert.All(SummaryKeys, key => Assert.True(summary.TryGetProperty(key, out _), $"missing '{key}' in {summary}"));
             Assert.True(summary.GetProperty("baseline_ms").GetDouble() > 0);
             var ratios = summary.GetProperty("split_latency_ratio");
+            var ofMedians = summary.GetProperty("split_latency_ratio_of_medians");
             Assert.All(["1", "2", "3", "4"], stages => Assert.True(ratios.GetProperty(stages).GetDouble() > 0, $"stages {stages}: {ratios}"));
+            Assert.All(["1", "2", "3", "4"], stages => Assert.True(ofMedians.GetProperty(stages).GetDouble() > 0, $"stages {stages}: {ofMedians}"));
             Assert.All(["pipeline_rps", "pipeline_rps_batched", "baseline_rps_1core", "baseline_rps_2core"], key => Assert.True(summary.GetProperty(key).GetDouble() > 0, $"{key}: {summary}"));
             Assert.All(["tls_hop_overhead_ms_1mb", "plain_hop_overhead_ms_1mb_beside_tls"], key => Assert.InRange(summary.GetProperty(key).GetDouble(), 0.01, 1000));
             Assert.Equal(JsonValueKind.Number, summary.GetProperty("hop_overhead_ms_1mb").ValueKind);
