@@ -205,10 +205,12 @@ public sealed class StageRunner
             return request.AnswerToken is null ? result : await AnswerOriginAsync(request, result, activity);
         }
 
+        TensorPayload[] passedOn = [];
         if (request.Stage > 0)
         {
             // Stage 0 keeps the origin's inputs until the request ends; later stages are re-sent theirs on a retry.
             ReleaseLinkBuffers(arrived, forward);
+            passedOn = Array.FindAll(arrived, tensor => Array.Exists(forward, f => ReferenceEquals(f.Data, tensor.Data)));
         }
 
         var next = route.Stages[stage.Index + 1];
@@ -230,6 +232,8 @@ public sealed class StageRunner
             }
         }
 
+        // Tensors that only passed through this stage went on with the call.
+        ReleaseLinkBuffers(passedOn, downstream.Outputs);
         return downstream with { Hops = [hop, .. downstream.Hops] };
     }
 
@@ -262,6 +266,15 @@ public sealed class StageRunner
         }
 
         PipelineMetrics.OriginAnswers.Add(1, new KeyValuePair<string, object?>("device", _services.Device));
+        if (request.OriginDevice != _services.Device)
+        {
+            // Serialized and sent: outputs that arrived on this device's link untouched are free again.
+            foreach (var output in result.Outputs)
+            {
+                _services.Inbox.Release(output.Data);
+            }
+        }
+
         return result with { Outputs = [], AnsweredOrigin = true };
     }
 

@@ -26,6 +26,9 @@ public sealed class ActivationInbox(IOptions<ActivationLinkOptions> options, Ten
     /// <summary>Tensors waiting to be claimed, or claims waiting for their tensor.</summary>
     public int Pending => _slots.Count;
 
+    /// <summary>Arrays that arrived on the link and are still out with their claimers.</summary>
+    public int Lent => _lent.Count;
+
     /// <summary>Tensor bytes that arrived on the link since the silo started.</summary>
     public long DepositedBytes => Interlocked.Read(ref _depositedBytes);
 

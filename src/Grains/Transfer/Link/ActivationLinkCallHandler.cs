@@ -17,7 +17,7 @@ namespace EdgeCluster.Grains.Transfer.Link;
 /// A last stage's <see cref="OriginAnswer"/> for a request of this origin is handed to the request that waits for it.
 /// </summary>
 public sealed class ActivationLinkCallHandler(
-    StageRunners runners, OriginAnswers answers, TensorTrafficLedger ledger, Serializer serializer, ILocalSiloDetails silo)
+    StageRunners runners, OriginAnswers answers, ActivationInbox inbox, TensorTrafficLedger ledger, Serializer serializer, ILocalSiloDetails silo)
 {
     private long _served;
 
@@ -36,7 +36,16 @@ public sealed class ActivationLinkCallHandler(
         try
         {
             var result = await InvokeAsync(call, body);
-            return (false, serializer.SerializeToArray(result));
+            var answer = serializer.SerializeToArray(result);
+
+            // An output that arrived on this link untouched (a graph output made by an earlier stage) is kept by the
+            // stage until here; once serialized it is no longer needed.
+            foreach (var output in result.Outputs)
+            {
+                inbox.Release(output.Data);
+            }
+
+            return (false, answer);
         }
         catch (Exception exception)
         {
