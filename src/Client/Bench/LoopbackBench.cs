@@ -21,8 +21,8 @@ public sealed record LoopbackFigures(
 /// Four silo processes on loopback, every ResNet18 request entering at device-1: single-request latency for 1 to 4
 /// stages (each against the baseline of its own round), bytes and accuracy per codec on 3 stages, and the 1 MiB hop.
 /// Each round times the whole model in this process and one request of every deployment back to back, so a load
-/// change on the machine hits both sides, then
-/// <see cref="HopModel.PairsPerRound"/> pairs of hop requests (1 stage, then 2).
+/// change on the machine hits both sides, then <see cref="HopModel.PairsPerRound"/> pairs of hop requests (1 stage,
+/// then 2).
 /// </summary>
 public sealed class LoopbackBench(BenchSettings settings, IProgress<string> progress)
 {

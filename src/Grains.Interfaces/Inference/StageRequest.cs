@@ -24,7 +24,7 @@ public sealed record StageRequest(
     [Id(8)]
     public StageHop[] UpstreamHops { get; init; } = [];
 
-    /// <summary>Stage calls repeated before this one reached its device, for a result handed straight to the origin.</summary>
+    /// <summary>Stage calls repeated before this one reached its device; the last stage reports it in the result.</summary>
     [Id(9)]
     public int Retries { get; init; }
 }

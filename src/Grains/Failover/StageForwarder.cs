@@ -65,8 +65,8 @@ public sealed class StageForwarder
         context.Properties.Set(HopKey, hop);
         try
         {
-            var result = await _retries.ExecuteAsync(static (_, state) => state.Self.AttemptAsync(state.Hop), context, (Self: this, Hop: hop));
-            return hop.Attempts > 1 ? result with { Retries = result.Retries + hop.Attempts - 1 } : result;
+            // The attempts before the one that answered travel on in the request (StageRequest.Retries).
+            return await _retries.ExecuteAsync(static (_, state) => state.Self.AttemptAsync(state.Hop), context, (Self: this, Hop: hop));
         }
         catch (Exception exception) when (DeviceFailures.IsTransport(exception))
         {

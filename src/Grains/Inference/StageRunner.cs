@@ -201,7 +201,7 @@ public sealed class StageRunner
                 ReleaseLinkBuffers(arrived, outputs);
             }
 
-            var result = new InferenceResult(request.RequestId, outputs, [hop]);
+            var result = new InferenceResult(request.RequestId, outputs, [hop]) { Retries = request.Retries };
             return request.AnswerToken is null ? result : await AnswerOriginAsync(request, result, activity);
         }
 
@@ -244,7 +244,7 @@ public sealed class StageRunner
     private async Task<InferenceResult> AnswerOriginAsync(StageRequest request, InferenceResult result, Activity? activity)
     {
         var answer = new OriginAnswer(
-            request.AnswerToken!, result with { Hops = [.. request.UpstreamHops, .. result.Hops], Retries = request.Retries });
+            request.AnswerToken!, result with { Hops = [.. request.UpstreamHops, .. result.Hops] });
         bool taken;
         try
         {
@@ -269,10 +269,7 @@ public sealed class StageRunner
         if (request.OriginDevice != _services.Device)
         {
             // Serialized and sent: outputs that arrived on this device's link untouched are free again.
-            foreach (var output in result.Outputs)
-            {
-                _services.Inbox.Release(output.Data);
-            }
+            _services.Inbox.Release(result.Outputs);
         }
 
         return result with { Outputs = [], AnsweredOrigin = true };

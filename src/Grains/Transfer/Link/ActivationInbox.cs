@@ -74,6 +74,16 @@ public sealed class ActivationInbox(IOptions<ActivationLinkOptions> options, Ten
         }
     }
 
+    /// <summary>Gives back every array among <paramref name="tensors"/> that this inbox lent out (a result once serialized).</summary>
+    public void Release(TensorPayload[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        foreach (var tensor in tensors)
+        {
+            Release(tensor.Data);
+        }
+    }
+
     public static bool IsOnLink(TensorPayload tensor) => tensor.StagedTransfer?.StartsWith(TransferPrefix, StringComparison.Ordinal) == true;
 
     private async Task<TensorPayload> ClaimAsync(TensorPayload tensor)

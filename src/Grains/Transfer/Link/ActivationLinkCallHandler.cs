@@ -40,10 +40,7 @@ public sealed class ActivationLinkCallHandler(
 
             // An output that arrived on this link untouched (a graph output made by an earlier stage) is kept by the
             // stage until here; once serialized it is no longer needed.
-            foreach (var output in result.Outputs)
-            {
-                inbox.Release(output.Data);
-            }
+            inbox.Release(result.Outputs);
 
             return (false, answer);
         }
